@@ -1,0 +1,126 @@
+"""Every error swflow raises, under one root.
+
+The tree::
+
+    SwflowError
+    ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
+    └── PayloadError                anything on the value <-> bytes <-> location path
+        ├── PayloadTooLargeError    an inline payload would not fit its SWF field
+        ├── PayloadNotFoundError    a reference points at nothing (object, file or bucket gone)
+        ├── PayloadStoreError       the store could not be reached or refused the operation
+        ├── PayloadCorruptError     bytes or envelope do not match what was written
+        │   └── UnsafeReferenceError    a reference that would resolve outside its store
+        ├── UnsupportedEnvelopeError    an envelope from a newer swflow
+        ├── UnknownSerializerError  an envelope or spec names a serializer nobody registered
+        ├── UnknownStoreError       an envelope or spec names a store scheme nobody registered
+        └── SerializationError      a value the serializer cannot take (names type and path)
+            └── DeserializationError    bytes the serializer cannot read back
+
+This module imports only the standard library: the leaf packages
+(``swflow.serializers``, ``swflow.stores``) share it without depending on the core.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DeserializationError",
+    "MissingDependencyError",
+    "PayloadCorruptError",
+    "PayloadError",
+    "PayloadNotFoundError",
+    "PayloadStoreError",
+    "PayloadTooLargeError",
+    "SerializationError",
+    "SwflowError",
+    "UnknownSerializerError",
+    "UnknownStoreError",
+    "UnsafeReferenceError",
+    "UnsupportedEnvelopeError",
+]
+
+
+class SwflowError(Exception):
+    """Root of every error raised by swflow."""
+
+
+class MissingDependencyError(SwflowError, ImportError):
+    """An optional dependency is needed; the message says which extra installs it."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        super().__init__(
+            f"{purpose} needs the {package!r} package, which is not installed. "
+            f"Install it with: pip install 'swflow[{extra}]'"
+        )
+        self.package = package
+        self.extra = extra
+
+
+class PayloadError(SwflowError):
+    """A payload could not be encoded, stored, fetched or decoded."""
+
+
+class PayloadTooLargeError(PayloadError):
+    """An encoded payload exceeds the SWF field it must travel in."""
+
+    def __init__(self, *, field: str, size: int, limit: int, owner: str = "") -> None:
+        where = f"{owner} {field}" if owner else field
+        super().__init__(
+            f"{where}: encoded payload is {size:,} characters but SWF allows {limit:,}. "
+            "Store it out of band: give the decorator a result/input data store such as "
+            "S3DataStore(bucket=...) or LocalDataStore(root), or "
+            "ThresholdDataStore(S3DataStore(...)) to spill only large values."
+        )
+        self.field = field
+        self.size = size
+        self.limit = limit
+        self.owner = owner
+
+
+class PayloadNotFoundError(PayloadError):
+    """The referenced payload does not exist in its store."""
+
+
+class PayloadStoreError(PayloadError):
+    """The store failed for a reason other than a missing payload."""
+
+
+class PayloadCorruptError(PayloadError):
+    """Size or checksum mismatch, or an envelope that cannot be parsed."""
+
+
+class UnsafeReferenceError(PayloadCorruptError):
+    """A reference that tries to leave its store (``..``, absolute paths, symlinks)."""
+
+
+class UnsupportedEnvelopeError(PayloadError):
+    """The envelope was written by a newer swflow with a format this one cannot read."""
+
+
+class UnknownSerializerError(PayloadError):
+    """No serializer is registered under the given name."""
+
+
+class UnknownStoreError(PayloadError):
+    """No data store is registered under the given scheme."""
+
+
+class SerializationError(PayloadError):
+    """A value the serializer cannot represent.
+
+    Attributes:
+        serializer: the serializer's name.
+        type_name: the offending value's type, when known.
+        path: where it sits in the value, e.g. ``$.rows[3].blob``.
+    """
+
+    def __init__(
+        self, message: str, *, serializer: str = "", type_name: str = "", path: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.serializer = serializer
+        self.type_name = type_name
+        self.path = path
+
+
+class DeserializationError(SerializationError):
+    """Bytes that the named serializer cannot turn back into a value."""

@@ -1,0 +1,92 @@
+"""JSON: the default, human-readable in the SWF console."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from swflow.errors import DeserializationError
+
+from .base import Serializer, is_utf8_text, refuse
+
+__all__ = ["JsonSerializer"]
+
+_MAX_DEPTH = 900  # reported depth; the C encoder stops near the recursion limit (1,000)
+_HINTS = {
+    "bytes": "JSON has no bytes: use MsgpackSerializer, or base64 the value yourself",
+    "bytearray": "JSON has no bytes: use MsgpackSerializer, or base64 the value yourself",
+    "set": "JSON has no sets: pass a sorted list",
+    "frozenset": "JSON has no sets: pass a sorted list",
+    "float": "JSON has no NaN or Infinity: use None or MsgpackSerializer",
+    "str": "the string holds a lone surrogate (U+D800-U+DFFF), which is not valid UTF-8",
+}
+
+
+def _accepts(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return is_utf8_text(value)
+    return value is None or isinstance(value, bool | int | list | tuple | dict)
+
+
+def _accepts_key(key: Any) -> bool:
+    if isinstance(key, str):
+        return is_utf8_text(key)
+    return key is None or isinstance(key, int | float | bool)
+
+
+class JsonSerializer(Serializer):
+    """Compact UTF-8 JSON through the standard library's C encoder.
+
+    Accepts ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``, ``list``,
+    ``tuple`` and ``dict``, nested up to about 900 levels (Python's recursion limit).
+    It follows JSON's own rules, so some values come back changed: tuples come back as
+    lists, and non-string dict keys (``int``, ``float``, ``bool``, ``None``) come back
+    as strings, as JSON allows only string keys. Refused with `SerializationError`:
+    ``bytes`` (use msgpack), sets, NaN and Infinity (not JSON), strings holding lone
+    surrogates, circular references and any other type.
+    """
+
+    name = "json"
+    is_text = True
+
+    def __init__(self) -> None:
+        self._encoder = json.JSONEncoder(
+            ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
+        )
+        self._decoder = json.JSONDecoder()
+
+    def dumps(self, value: Any) -> bytes:
+        try:
+            return self._encoder.encode(value).encode("utf-8")
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise refuse(
+                "JsonSerializer",
+                value,
+                exc,
+                accepts=_accepts,
+                accepts_key=_accepts_key,
+                max_depth=_MAX_DEPTH,
+                hints=_HINTS,
+            ) from None
+
+    def loads(self, data: bytes | str) -> Any:
+        try:
+            text = data if isinstance(data, str) else bytes(data).decode("utf-8")
+            return self._decoder.decode(text)
+        except UnicodeDecodeError as exc:
+            raise DeserializationError(
+                f"JSON payload is not UTF-8: {exc.reason} at byte {exc.start}", serializer=self.name
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise DeserializationError(
+                f"JSON payload is not valid JSON: {exc.msg} at line {exc.lineno} "
+                f"column {exc.colno}",
+                serializer=self.name,
+            ) from None
+        except RecursionError:
+            raise DeserializationError(
+                "JSON payload is nested too deeply to decode", serializer=self.name
+            ) from None

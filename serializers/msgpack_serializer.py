@@ -1,0 +1,104 @@
+"""msgpack: compact binary, with real bytes."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from swflow.errors import DeserializationError
+
+from .base import Serializer, is_utf8_text, refuse
+
+__all__ = ["MsgpackSerializer"]
+
+_MAX_DEPTH = 1_000  # the packer's own limit lies just above
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
+_HINTS = {
+    "int": "msgpack integers range from -2**63 to 2**64-1: pass larger ones as str",
+    "set": "msgpack has no sets: pass a sorted list",
+    "str": "the string holds a lone surrogate (U+D800-U+DFFF), which is not valid UTF-8",
+    "frozenset": "msgpack has no sets: pass a sorted list",
+}
+
+
+def _accepts(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _INT_MIN <= value <= _INT_MAX
+    if isinstance(value, str):
+        return is_utf8_text(value)
+    return value is None or isinstance(
+        value, bool | float | bytes | bytearray | list | tuple | dict
+    )
+
+
+def _accepts_key(key: Any) -> bool:
+    if isinstance(key, tuple):
+        return all(_accepts_key(item) for item in key)
+    return key is None or (_accepts(key) and not isinstance(key, list | dict))
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(_hashable(item) for item in key) if isinstance(key, list) else key
+
+
+def _pairs_with_tuple_keys(pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    return {_hashable(key): value for key, value in pairs}
+
+
+def _refuse_extension(code: int, data: bytes) -> NoReturn:
+    raise ValueError(f"extension type {code} is not used by swflow")
+
+
+class MsgpackSerializer(Serializer):
+    """Binary msgpack (bin type on, so ``bytes`` and ``str`` stay apart).
+
+    Accepts ``None``, ``bool``, ``int`` from -2**63 to 2**64-1, ``float`` (NaN and
+    Infinity included), ``str``, ``bytes``/``bytearray`` (both come back as ``bytes``),
+    ``list``, ``tuple`` (comes back as a list) and ``dict`` with ``str``, ``bytes``,
+    ``int``, ``float``, ``bool``, ``None`` or ``tuple`` keys (tuple keys stay tuples),
+    nested up to 1,000 levels. Refused with `SerializationError`: larger integers,
+    sets and any other type.
+    Decoding refuses msgpack extension types: swflow never writes them.
+    """
+
+    name = "msgpack"
+
+    def __init__(self) -> None:
+        import msgpack
+
+        self._packer_options = {"use_bin_type": True, "datetime": False}
+        self._msgpack = msgpack
+
+    def dumps(self, value: Any) -> bytes:
+        try:
+            packed: bytes = self._msgpack.packb(value, **self._packer_options)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise refuse(
+                "MsgpackSerializer",
+                value,
+                exc,
+                accepts=_accepts,
+                accepts_key=_accepts_key,
+                max_depth=_MAX_DEPTH,
+                hints=_HINTS,
+            ) from None
+        return packed
+
+    def loads(self, data: bytes) -> Any:
+        options: dict[str, Any] = {
+            "raw": False,
+            "strict_map_key": False,
+            "use_list": True,
+            "ext_hook": _refuse_extension,
+        }
+        try:
+            try:
+                return self._msgpack.unpackb(data, **options)
+            except TypeError:  # a tuple key came back as an unhashable list: slow path
+                return self._msgpack.unpackb(
+                    data, object_pairs_hook=_pairs_with_tuple_keys, **options
+                )
+        except Exception as exc:  # msgpack raises a zoo: ValueError, TypeError, StackError...
+            raise DeserializationError(
+                f"msgpack payload cannot be decoded: {type(exc).__name__}: {exc}",
+                serializer=self.name,
+            ) from None

@@ -1,0 +1,23 @@
+"""Data stores: bytes <-> locations.
+
+A leaf package: it imports only the standard library, its own third-party libraries
+(lazily: s3fs on first S3 use) and `swflow.errors`.
+"""
+
+from .base import DataStore, Ref
+from .inline import InlineDataStore
+from .local import LocalDataStore
+from .registry import STORES, store_for_ref
+from .s3 import S3DataStore
+from .threshold import ThresholdDataStore
+
+__all__ = [
+    "STORES",
+    "DataStore",
+    "InlineDataStore",
+    "LocalDataStore",
+    "Ref",
+    "S3DataStore",
+    "ThresholdDataStore",
+    "store_for_ref",
+]

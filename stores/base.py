@@ -1,0 +1,103 @@
+"""What every data store is: bytes in, an immutable reference out, and back."""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+from dataclasses import dataclass
+from typing import ClassVar
+
+from swflow.errors import PayloadCorruptError, UnsafeReferenceError
+
+__all__ = ["INLINE_SCHEMES", "DataStore", "Ref", "check_digest", "sha256_hex", "verify"]
+
+_HEX = frozenset("0123456789abcdef")
+
+INLINE_SCHEMES = ("inline", "base64")
+"""Schemes whose references carry the payload itself (readable text, and binary)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Where a payload lives, and how to know it is the one that was written.
+
+    Attributes:
+        scheme: the store kind, a key of `swflow.stores.STORES`.
+        location: store-specific; for inline payloads it is the payload itself.
+        size: length of the payload in bytes.
+        sha256: lowercase hex digest of the payload; empty for inline payloads,
+            which SWF itself keeps intact.
+    """
+
+    scheme: str
+    location: str
+    size: int
+    sha256: str = ""
+
+    @property
+    def inline(self) -> bool:
+        """True when the reference carries the payload itself."""
+        return self.scheme in INLINE_SCHEMES
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_digest(digest: str) -> str:
+    """``digest`` if it is a well-formed sha256 hex digest, else `UnsafeReferenceError`.
+
+    Stores build object names from digests, so a malformed one is an escape attempt.
+    """
+    if len(digest) != 64 or not _HEX.issuperset(digest):
+        raise UnsafeReferenceError(f"reference checksum {digest[:80]!r} is not a sha256 digest")
+    return digest
+
+
+def verify(ref: Ref, data: bytes) -> bytes:
+    """``data`` if its size and checksum match ``ref``; else `PayloadCorruptError`."""
+    if len(data) != ref.size:
+        raise PayloadCorruptError(
+            f"payload at {ref.location[:200]} has {len(data):,} bytes, the reference says "
+            f"{ref.size:,}"
+        )
+    if ref.sha256 and sha256_hex(data) != ref.sha256:
+        raise PayloadCorruptError(
+            f"payload at {ref.location[:200]} does not match its sha256 {ref.sha256}"
+        )
+    return data
+
+
+class DataStore(abc.ABC):
+    """Puts bytes somewhere and gives back a `Ref`; gets them back, verified.
+
+    Keys are content addressed (sha256), so a retried put is idempotent and equal
+    payloads are stored once. Stores are safe to share between threads.
+    """
+
+    scheme: ClassVar[str]
+    """The scheme its references carry; the key in `swflow.stores.STORES`."""
+
+    @abc.abstractmethod
+    def put(self, data: bytes) -> Ref:
+        """Store ``data`` and return its reference."""
+
+    @abc.abstractmethod
+    def get(self, ref: Ref) -> bytes:
+        """The bytes ``ref`` names, verified against its size and checksum.
+
+        Raises:
+            PayloadNotFoundError: nothing is stored there.
+            PayloadCorruptError: the bytes there are not the ones written.
+            UnsafeReferenceError: the reference points outside this store.
+            PayloadStoreError: the store failed for another reason.
+        """
+
+    @abc.abstractmethod
+    def serves(self, ref: Ref) -> bool:
+        """True when this configured instance is the one to read ``ref`` with."""
+
+    @classmethod
+    @abc.abstractmethod
+    def for_ref(cls, ref: Ref) -> DataStore:
+        """A default-configured store able to read ``ref`` (readers follow the reference)."""

@@ -1,0 +1,124 @@
+"""Amazon S3 through s3fs: content-addressed objects under a prefix."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from swflow.errors import (
+    MissingDependencyError,
+    PayloadNotFoundError,
+    PayloadStoreError,
+    UnsafeReferenceError,
+)
+
+from .base import DataStore, Ref, check_digest, sha256_hex, verify
+
+__all__ = ["S3DataStore"]
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# One PUT up to this size; beyond it s3fs uploads parts concurrently.
+_SINGLE_PUT_LIMIT = 256 * 2**20
+
+
+class S3DataStore(DataStore):
+    """Objects in ``bucket`` named ``prefix + sha256``, through s3fs.
+
+    Credentials, region and endpoint come from the usual AWS chain (``AWS_PROFILE``,
+    ``AWS_ENDPOINT_URL_S3``, ...), or from ``s3fs_options`` (passed to
+    ``s3fs.S3FileSystem``, e.g. ``client_kwargs={"endpoint_url": ...}``). A reader that
+    meets an ``s3://`` reference without a configured store for that bucket uses the
+    default chain.
+
+    Args:
+        bucket: an existing bucket.
+        prefix: key prefix, e.g. ``"results/"``.
+        **s3fs_options: options for ``s3fs.S3FileSystem``.
+    """
+
+    scheme = "s3"
+
+    def __init__(self, bucket: str, prefix: str = "", **s3fs_options: Any) -> None:
+        if not _BUCKET.match(bucket):
+            raise ValueError(f"S3DataStore: {bucket!r} is not a valid S3 bucket name")
+        if prefix.startswith("/") or "\n" in prefix:
+            raise ValueError(
+                f"S3DataStore: prefix {prefix!r} must not start with / or hold newlines"
+            )
+        self.bucket = bucket
+        self.prefix = prefix
+        self.s3fs_options = {"skip_instance_cache": True, **s3fs_options}
+        self._fs: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def filesystem(self) -> Any:
+        """The s3fs filesystem, created on first use."""
+        with self._lock:
+            if self._fs is None:
+                try:
+                    import s3fs
+                except ImportError:
+                    raise MissingDependencyError("s3fs", "s3", "S3DataStore") from None
+                self._fs = s3fs.S3FileSystem(**self.s3fs_options)
+            return self._fs
+
+    def _key(self, digest: str) -> str:
+        return f"{self.prefix}{digest}"
+
+    def put(self, data: bytes) -> Ref:
+        digest = sha256_hex(data)
+        key = self._key(digest)
+        try:
+            self.filesystem.pipe_file(
+                f"{self.bucket}/{key}", data, chunksize=_SINGLE_PUT_LIMIT // 2
+            )
+        except FileNotFoundError as exc:
+            raise PayloadNotFoundError(f"S3 bucket {self.bucket!r} does not exist: {exc}") from exc
+        except MissingDependencyError:
+            raise
+        except Exception as exc:
+            raise PayloadStoreError(f"cannot write s3://{self.bucket}/{key}: {exc}") from exc
+        return Ref(self.scheme, f"s3://{self.bucket}/{key}", len(data), digest)
+
+    def get(self, ref: Ref) -> bytes:
+        key = self._checked_key(ref)
+        try:
+            data: bytes = self.filesystem.cat_file(f"{self.bucket}/{key}")
+        except FileNotFoundError:
+            raise PayloadNotFoundError(f"no payload at {ref.location}") from None
+        except MissingDependencyError:
+            raise
+        except Exception as exc:
+            raise PayloadStoreError(f"cannot read {ref.location}: {exc}") from exc
+        return verify(ref, data)
+
+    def _checked_key(self, ref: Ref) -> str:
+        key = self._key(check_digest(ref.sha256))
+        if ref.scheme != self.scheme or ref.location != f"s3://{self.bucket}/{key}":
+            raise UnsafeReferenceError(
+                f"reference {ref.location[:200]!r} is not object {key!r} of bucket {self.bucket!r}"
+            )
+        return key
+
+    def serves(self, ref: Ref) -> bool:
+        return ref.scheme == self.scheme and ref.location.startswith(
+            f"s3://{self.bucket}/{self.prefix}"
+        )
+
+    @classmethod
+    def for_ref(cls, ref: Ref) -> DataStore:
+        digest = check_digest(ref.sha256)
+        bucket, _, key = ref.location.removeprefix("s3://").partition("/")
+        if not ref.location.startswith("s3://") or not key.endswith(digest):
+            raise UnsafeReferenceError(
+                f"{ref.location[:200]!r} is not an s3://bucket/key reference"
+            )
+        try:
+            return cls(bucket, key.removesuffix(digest))
+        except ValueError as exc:
+            raise UnsafeReferenceError(str(exc)) from None
+
+    def __repr__(self) -> str:
+        return f"S3DataStore(bucket={self.bucket!r}, prefix={self.prefix!r})"
