@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cachetools import LRUCache
+
 from swflow.errors import PayloadCorruptError, PayloadTooLargeError, UnsupportedEnvelopeError
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
 from swflow.stores import DataStore, InlineDataStore, Ref, store_for_ref

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from swflow.errors import DeserializationError, SerializationError, UnknownSerializerError
 from swflow.serializers import (
     SERIALIZERS,
@@ -23,7 +24,6 @@ from swflow.serializers import (
     Serializer,
     serializer_from_spec,
 )
-
 from tests.protos import Record, RecordBatch
 
 
