@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import queue
+import threading
 from dataclasses import dataclass
 from typing import ClassVar
 
 from swflow.errors import PayloadCorruptError, UnsafeReferenceError
 
-__all__ = ["INLINE_SCHEMES", "DataStore", "Ref", "check_digest", "sha256_hex", "verify"]
+__all__ = [
+    "INLINE_SCHEMES",
+    "DataStore",
+    "PipelinedDigest",
+    "Ref",
+    "check_digest",
+    "sha256_hex",
+    "verify",
+]
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -44,6 +54,32 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class PipelinedDigest:
+    """A sha256 computed on a helper thread while the caller moves the same chunks.
+
+    hashlib releases the GIL on large updates, so hashing overlaps the caller's I/O
+    instead of adding a second pass over the payload. Feed chunks in order.
+    """
+
+    def __init__(self) -> None:
+        self._hasher = hashlib.sha256()
+        self._chunks: queue.SimpleQueue[memoryview | bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="swflow-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            self._hasher.update(chunk)
+
+    def feed(self, chunk: memoryview | bytes) -> None:
+        self._chunks.put(chunk)
+
+    def hexdigest(self) -> str:
+        self._chunks.put(None)
+        self._thread.join()
+        return self._hasher.hexdigest()
+
+
 def check_digest(digest: str) -> str:
     """``digest`` if it is a well-formed sha256 hex digest, else `UnsafeReferenceError`.
 
@@ -54,14 +90,17 @@ def check_digest(digest: str) -> str:
     return digest
 
 
-def verify(ref: Ref, data: bytes) -> bytes:
-    """``data`` if its size and checksum match ``ref``; else `PayloadCorruptError`."""
+def verify(ref: Ref, data: bytes, digest: str = "") -> bytes:
+    """``data`` if its size and checksum match ``ref``; else `PayloadCorruptError`.
+
+    ``digest``, when given, is the sha256 the caller already computed while reading.
+    """
     if len(data) != ref.size:
         raise PayloadCorruptError(
             f"payload at {ref.location[:200]} has {len(data):,} bytes, the reference says "
             f"{ref.size:,}"
         )
-    if ref.sha256 and sha256_hex(data) != ref.sha256:
+    if ref.sha256 and (digest or sha256_hex(data)) != ref.sha256:
         raise PayloadCorruptError(
             f"payload at {ref.location[:200]} does not match its sha256 {ref.sha256}"
         )

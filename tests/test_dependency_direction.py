@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-THIRD_PARTY = {"serializers": {"msgpack", "google"}, "stores": {"s3fs"}}
-LAZY = {"msgpack", "google", "s3fs"}  # imported inside functions only
+THIRD_PARTY = {"serializers": {"msgpack", "google"}, "stores": {"s3fs", "fsspec"}}
+LAZY = {"msgpack", "google", "s3fs", "fsspec"}  # imported inside functions only
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

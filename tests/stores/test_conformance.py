@@ -159,12 +159,13 @@ def test_missing_payload_raises_not_found(
 
 @pytest.mark.parametrize("name", OUT_OF_BAND)
 @pytest.mark.parametrize("tamper", ["same size", "truncated"])
+@pytest.mark.parametrize("size", [4096, 9 * MB])  # large payloads are hashed while streamed
 def test_corrupted_bytes_raise_corrupt(
-    name: str, tamper: str, request: pytest.FixtureRequest, tmp_path: Path
+    name: str, tamper: str, size: int, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     case = CASES[name]
     store = case.make(request, tmp_path)
-    data = _payload(4096)
+    data = _payload(size)
     ref = store.put(data)
     bad = bytes([data[0] ^ 1]) + data[1:] if tamper == "same size" else data[:-1]
     assert case.overwrite is not None
