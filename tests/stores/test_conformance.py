@@ -6,6 +6,7 @@ S3 runs against moto's real server on 127.0.0.1, through s3fs.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from swflow.errors import PayloadCorruptError, PayloadNotFoundError
+from swflow.errors import MissingDependencyError, PayloadCorruptError, PayloadNotFoundError
 from swflow.stores import (
     STORES,
     DataStore,
@@ -248,3 +249,11 @@ def test_s3_keys_live_under_the_prefix(
 def test_s3_store_refuses_bad_configuration(bucket: str, prefix: str) -> None:
     with pytest.raises(ValueError, match="S3DataStore"):
         S3DataStore(bucket, prefix)
+
+
+def test_missing_s3fs_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "s3fs", None)  # as if s3fs were not installed
+    store = S3DataStore("swflow-any-bucket")
+    with pytest.raises(MissingDependencyError, match=r"pip install 'swflow\[s3\]'") as caught:
+        store.put(b"data")
+    assert isinstance(caught.value, ImportError)
