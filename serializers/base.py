@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from swflow.errors import DeserializationError, SerializationError, UnknownSerializerError
 
-__all__ = ["Arguments", "Serializer", "is_utf8_text", "locate_unsupported", "refuse"]
+__all__ = ["Arguments", "Serializer", "ValueRules", "is_utf8_text", "locate_unsupported"]
 
 Arguments = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -163,21 +164,28 @@ def locate_unsupported(
 _LEAVE = "<leave>"  # stack marker: the walk is done with a container
 
 
-def refuse(
-    serializer: str,
-    value: Any,
-    cause: BaseException,
-    *,
-    accepts: Callable[[Any], bool],
-    accepts_key: Callable[[Any], bool],
-    max_depth: int,
-    hints: dict[str, str],
-) -> SerializationError:
-    """A `SerializationError` that names what was refused, where, and what to do."""
-    path, type_name, problem = locate_unsupported(value, accepts, accepts_key, max_depth)
-    message = f"{serializer} cannot serialize {type_name or type(value).__name__} at {path}: "
-    message += problem if type_name else f"{problem} ({cause})"
-    hint = hints.get(type_name)
-    if hint:
-        message += f"; {hint}"
-    return SerializationError(message, serializer=serializer, type_name=type_name, path=path)
+@dataclass(frozen=True)
+class ValueRules:
+    """What a plain-data serializer takes, used to explain a refusal after the fact."""
+
+    serializer: str
+    accepts: Callable[[Any], bool]
+    accepts_key: Callable[[Any], bool]
+    max_depth: int
+    hints: dict[str, str]
+
+    def refusal(self, value: Any, cause: BaseException) -> SerializationError:
+        """A `SerializationError` naming what was refused, where, and what to do."""
+        path, type_name, problem = locate_unsupported(
+            value, self.accepts, self.accepts_key, self.max_depth
+        )
+        message = (
+            f"{self.serializer} cannot serialize {type_name or type(value).__name__} at {path}: "
+        )
+        message += problem if type_name else f"{problem} ({cause})"
+        hint = self.hints.get(type_name)
+        if hint:
+            message += f"; {hint}"
+        return SerializationError(
+            message, serializer=self.serializer, type_name=type_name, path=path
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 from swflow.errors import DeserializationError
 
-from .base import Serializer, is_utf8_text, refuse
+from .base import Serializer, ValueRules, is_utf8_text
 
 __all__ = ["JsonSerializer"]
 
@@ -37,6 +37,9 @@ def _accepts_key(key: Any) -> bool:
     return key is None or isinstance(key, int | float | bool)
 
 
+_RULES = ValueRules("JsonSerializer", _accepts, _accepts_key, _MAX_DEPTH, _HINTS)
+
+
 class JsonSerializer(Serializer):
     """Compact UTF-8 JSON through the standard library's C encoder.
 
@@ -62,15 +65,7 @@ class JsonSerializer(Serializer):
         try:
             return self._encoder.encode(value).encode("utf-8")
         except (TypeError, ValueError, RecursionError) as exc:
-            raise refuse(
-                "JsonSerializer",
-                value,
-                exc,
-                accepts=_accepts,
-                accepts_key=_accepts_key,
-                max_depth=_MAX_DEPTH,
-                hints=_HINTS,
-            ) from None
+            raise _RULES.refusal(value, exc) from None
 
     def loads(self, data: bytes | str) -> Any:
         try:

@@ -6,7 +6,7 @@ from typing import Any, NoReturn
 
 from swflow.errors import DeserializationError
 
-from .base import Serializer, is_utf8_text, refuse
+from .base import Serializer, ValueRules, is_utf8_text
 
 __all__ = ["MsgpackSerializer"]
 
@@ -48,6 +48,9 @@ def _refuse_extension(code: int, data: bytes) -> NoReturn:
     raise ValueError(f"extension type {code} is not used by swflow")
 
 
+_RULES = ValueRules("MsgpackSerializer", _accepts, _accepts_key, _MAX_DEPTH, _HINTS)
+
+
 class MsgpackSerializer(Serializer):
     """Binary msgpack (bin type on, so ``bytes`` and ``str`` stay apart).
 
@@ -72,15 +75,7 @@ class MsgpackSerializer(Serializer):
         try:
             packed: bytes = self._msgpack.packb(value, **self._packer_options)
         except (TypeError, ValueError, OverflowError) as exc:
-            raise refuse(
-                "MsgpackSerializer",
-                value,
-                exc,
-                accepts=_accepts,
-                accepts_key=_accepts_key,
-                max_depth=_MAX_DEPTH,
-                hints=_HINTS,
-            ) from None
+            raise _RULES.refusal(value, exc) from None
         return packed
 
     def loads(self, data: bytes) -> Any:
