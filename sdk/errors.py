@@ -3,6 +3,8 @@
 The tree::
 
     SwflowError
+    ├── ConfigurationError          a bad decorator or worker option (also a ValueError)
+    ├── NonDeterministicWorkflowError   the code no longer matches the recorded history
     ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
     └── PayloadError                anything on the value <-> bytes <-> location path
         ├── PayloadTooLargeError    an inline payload would not fit its SWF field
@@ -23,8 +25,10 @@ This module imports only the standard library: the leaf packages
 from __future__ import annotations
 
 __all__ = [
+    "ConfigurationError",
     "DeserializationError",
     "MissingDependencyError",
+    "NonDeterministicWorkflowError",
     "PayloadCorruptError",
     "PayloadError",
     "PayloadNotFoundError",
@@ -41,6 +45,18 @@ __all__ = [
 
 class SwflowError(Exception):
     """Root of every error raised by swflow."""
+
+
+class ConfigurationError(SwflowError, ValueError):
+    """A decorator or worker option that cannot work; raised when it is given."""
+
+
+class NonDeterministicWorkflowError(SwflowError):
+    """The decider asked for something other than what the history recorded.
+
+    The decision task is left uncompleted (it times out and is retried), so the
+    workflow is never corrupted; deploy code that matches the history to continue.
+    """
 
 
 class MissingDependencyError(SwflowError, ImportError):

@@ -38,6 +38,7 @@ from .limits import DATA
 
 __all__ = [
     "ENVELOPE_VERSION",
+    "Channel",
     "Envelope",
     "PayloadCodec",
     "decode",
@@ -54,6 +55,25 @@ _HEADER_START = f"{_MAGIC}{ENVELOPE_VERSION} "
 _NO_DIGEST = "-"
 _UTF8_MAX_BYTES_PER_CHAR = 4
 DEFAULT_CACHE_BYTES = 64 * 2**20
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A serializer and a store: how one kind of payload (an input, a result) is written."""
+
+    serializer: Serializer
+    store: DataStore
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.serializer, Serializer):
+            raise TypeError(f"expected a Serializer instance, got {self.serializer!r}")
+        if not isinstance(self.store, DataStore):
+            raise TypeError(f"expected a DataStore instance, got {self.store!r}")
+
+    @classmethod
+    def default(cls) -> Channel:
+        """JSON, inline: readable in the SWF console."""
+        return cls(JsonSerializer(), InlineDataStore())
 
 
 @dataclass(frozen=True, slots=True)

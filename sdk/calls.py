@@ -1,0 +1,120 @@
+"""A call's arguments <-> one envelope, with promises forwarded by reference.
+
+A resolved promise passed as an argument whose result is stored out of band travels
+as its envelope (``{"__swflow_ref__": "<envelope>"}`` in JSON or msgpack arguments),
+so a large result moves from one task to the next without passing through the
+decider. Only direct arguments are forwarded this way; promises nested inside
+containers are refused.
+
+Readers choose what a forwarded argument becomes: activities get the value
+(`decode_call`), deciders get a ready `Promise` (``as_promises=True``) that they may
+read, or pass on still without downloading it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from swflow.serializers import ProtobufSerializer
+
+from .errors import SerializationError
+from .payloads import Channel, PayloadCodec, parse_envelope
+from .promise import Promise
+
+__all__ = ["REF_KEY", "decode_call", "encode_call", "resolved_promise"]
+
+REF_KEY = "__swflow_ref__"
+
+
+def resolved_promise(
+    envelope: str,
+    codec: PayloadCodec,
+    description: str = "",
+    at: int = 0,
+    promise: Promise[Any] | None = None,
+) -> Promise[Any]:
+    """``promise`` (or a new one) made ready with the payload ``envelope`` names.
+
+    The payload is decoded on the first read of ``result``, never before.
+    """
+    promise = promise if promise is not None else Promise(description)
+    promise.envelope = envelope
+    return promise._resolve(decode=lambda: codec.decode(envelope), at=at)
+
+
+def _forwardable(value: Promise[Any]) -> str | None:
+    """The promise's envelope when its payload is out of band: forward it unread.
+
+    Failed and pending promises have no envelope; reading their result raises.
+    """
+    if value.envelope is None or parse_envelope(value.envelope).ref.inline:
+        return None
+    return value.envelope
+
+
+def _argument(value: Any, channel: Channel) -> Any:
+    if not isinstance(value, Promise):
+        if isinstance(value, list | tuple | dict) and any(
+            isinstance(item, Promise)
+            for item in (value.values() if isinstance(value, dict) else value)
+        ):
+            raise SerializationError(
+                "pass promises as direct arguments, not inside containers", path="$"
+            )
+        return value
+    envelope = _forwardable(value)
+    if envelope is not None and not isinstance(channel.serializer, ProtobufSerializer):
+        return {REF_KEY: envelope}
+    return value.result
+
+
+def encode_call(
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    channel: Channel,
+    codec: PayloadCodec,
+    *,
+    field: str,
+    owner: str,
+) -> str:
+    """The envelope of a call's arguments, written through ``channel``."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], Promise):
+        envelope = _forwardable(args[0])
+        if envelope is not None and parse_envelope(envelope).serializer == channel.serializer.spec:
+            return envelope  # a lone out-of-band argument is forwarded as the input itself
+    packed = channel.serializer.pack_arguments(
+        tuple(_argument(arg, channel) for arg in args),
+        {key: _argument(value, channel) for key, value in kwargs.items()},
+    )
+    return codec.encode(packed, channel.serializer, channel.store, field=field, owner=owner)
+
+
+def _reference(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get(REF_KEY), str):
+        return str(value[REF_KEY])
+    return None
+
+
+def decode_call(
+    text: str | None, codec: PayloadCodec, *, as_promises: bool = False
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The ``(args, kwargs)`` an input envelope (or plain JSON) stands for.
+
+    Arguments forwarded by reference are fetched and decoded, or become ready
+    promises with ``as_promises``. A missing input means no arguments.
+    """
+    if text is None or text == "":
+        return (), {}
+    envelope = parse_envelope(text)
+    serializer = codec.serializer(envelope.serializer)
+    args, kwargs = serializer.unpack_arguments(codec.decode(text))
+
+    def restore(value: Any) -> Any:
+        reference = _reference(value)
+        if reference is None:
+            return value
+        if as_promises:
+            return resolved_promise(reference, codec, "forwarded argument")
+        return codec.decode(reference)
+
+    return tuple(restore(arg) for arg in args), {k: restore(v) for k, v in kwargs.items()}

@@ -1,0 +1,51 @@
+"""Which decision, if any, the current code runs in.
+
+Decorated functions look here to know whether a call is a plain call (outside any
+decider) or a request to the replay engine. A `ContextVar` keeps concurrent deciders
+(threads, or tasks) apart.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .decorators import ActivityCall, CachedDefinition, WorkflowCall
+    from .promise import Promise, TimerPromise
+
+__all__ = ["DeciderContext", "current_context", "decider_context"]
+
+
+class DeciderContext(Protocol):
+    """What the replay engine offers the decorated functions and promise helpers."""
+
+    def schedule_activity(
+        self, call: ActivityCall, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Promise[Any]: ...
+
+    def start_child(
+        self, call: WorkflowCall, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Promise[Any]: ...
+
+    def call_cached(
+        self, definition: CachedDefinition, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any: ...
+
+    def start_timer(self, seconds: int) -> TimerPromise: ...
+
+    def cancel_timer(self, promise: TimerPromise) -> None: ...
+
+    def wait_signal(self, name: str) -> Promise[Any]: ...
+
+    def note_blocked(self, description: str) -> None: ...
+
+
+decider_context: ContextVar[DeciderContext | None] = ContextVar(
+    "swflow_decider_context", default=None
+)
+
+
+def current_context() -> DeciderContext | None:
+    """The decision being replayed in this thread or task, or None outside deciders."""
+    return decider_context.get()

@@ -1,0 +1,441 @@
+"""``@activity_task``, ``@decision_task`` and ``@cached``.
+
+Each decorator validates its options when it runs (a bad option fails at import, not
+at 3 a.m.), attaches a frozen definition and returns a callable that is a plain call
+outside a decider and a request to the replay engine inside one.
+
+Every decision states all activity timeouts explicitly: SWF freezes a type's default
+timeouts at its first registration, so relying on them would make a later change of
+the decorator silently ineffective.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
+
+from swflow.serializers import JsonSerializer, Serializer
+from swflow.stores import DataStore, InlineDataStore
+
+from .context import current_context
+from .decisions import Duration, duration
+from .errors import ConfigurationError
+from .payloads import Channel
+
+__all__ = [
+    "CACHED_ERROR_MARKER",
+    "CACHED_VALUE_MARKER",
+    "ActivityCall",
+    "ActivityDefinition",
+    "ActivityOptions",
+    "ActivityTask",
+    "CachedDefinition",
+    "CachedFunction",
+    "RetryPolicy",
+    "WorkflowCall",
+    "WorkflowDefinition",
+    "WorkflowOptions",
+    "WorkflowTask",
+    "activity_task",
+    "cached",
+    "decision_task",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# SWF names: 1-256 characters, no ':' '/' '|', no control characters, not "arn".
+_BAD_NAME = re.compile(r"[:/|\x00-\x1f\x7f-\x9f]")
+RETRYABLE = frozenset({"failed", "timed_out"})
+CACHED_VALUE_MARKER = "swflow.cached:"
+CACHED_ERROR_MARKER = "swflow.cached-error:"
+CHILD_POLICIES = frozenset({"TERMINATE", "REQUEST_CANCEL", "ABANDON"})
+
+
+def _name(value: str | None, what: str, limit: int = 256) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= limit:
+        raise ConfigurationError(f"{what} must be a string of 1 to {limit} characters: {value!r}")
+    if _BAD_NAME.search(value) or value == "arn":
+        raise ConfigurationError(
+            f"{what} {value!r} may not contain ':', '/', '|' or control characters, nor be 'arn'"
+        )
+    return value
+
+
+def _duration(value: Duration, what: str) -> Duration:
+    try:
+        duration(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{what}: {exc}") from None
+    return value
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a failed activity is tried again, under the same call site.
+
+    Attributes:
+        max_attempts: attempts in all, including the first.
+        backoff: seconds before the second attempt, waited with a durable timer
+            (0: retry at once).
+        backoff_multiplier: growth of the wait from one attempt to the next.
+        max_backoff: cap on any single wait, in seconds.
+        retry_on: failure kinds that retry: ``"failed"`` (the activity raised) and
+            ``"timed_out"`` (any activity timeout).
+    """
+
+    max_attempts: int = 1
+    backoff: int = 0
+    backoff_multiplier: float = 2.0
+    max_backoff: int = 3600
+    retry_on: frozenset[str] = RETRYABLE
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.max_attempts, bool)
+            or not isinstance(self.max_attempts, int)
+            or (self.max_attempts < 1)
+        ):
+            raise ConfigurationError(f"max_attempts must be an int >= 1: {self.max_attempts!r}")
+        if self.backoff < 0 or self.max_backoff < 0 or self.backoff_multiplier < 1:
+            raise ConfigurationError("backoff and max_backoff must be >= 0, multiplier >= 1")
+        object.__setattr__(self, "retry_on", frozenset(self.retry_on))
+        unknown = self.retry_on - RETRYABLE
+        if unknown:
+            raise ConfigurationError(f"retry_on: unknown failure kinds {sorted(unknown)}")
+
+    def delay_after(self, attempt: int) -> int:
+        """Seconds to wait after failed attempt ``attempt`` (1-based)."""
+        wait = self.backoff * self.backoff_multiplier ** (attempt - 1)
+        return int(min(wait, self.max_backoff))
+
+
+@dataclass(frozen=True)
+class ActivityOptions:
+    """Where and how long an activity runs; each may be overridden per call."""
+
+    task_list: str | None = None
+    priority: int | None = None
+    schedule_to_start_timeout: Duration = "NONE"
+    start_to_close_timeout: Duration = 300
+    schedule_to_close_timeout: Duration = "NONE"
+    heartbeat_timeout: Duration = "NONE"
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def __post_init__(self) -> None:
+        _name(self.task_list, "task list")
+        for name in (
+            "schedule_to_start_timeout",
+            "start_to_close_timeout",
+            "schedule_to_close_timeout",
+            "heartbeat_timeout",
+        ):
+            _duration(getattr(self, name), name)
+        if self.priority is not None and (
+            isinstance(self.priority, bool) or not isinstance(self.priority, int)
+        ):
+            raise ConfigurationError(f"priority must be an int: {self.priority!r}")
+
+    def replace(self, **overrides: Any) -> ActivityOptions:
+        """These options with some replaced; retry fields may be given flat."""
+        retry_fields = {f.name for f in dataclasses.fields(RetryPolicy)}
+        retry = {key: overrides.pop(key) for key in list(overrides) if key in retry_fields}
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigurationError(f"unknown activity options {sorted(unknown)}")
+        if retry:
+            overrides["retry"] = dataclasses.replace(self.retry, **retry)
+        return dataclasses.replace(self, **overrides)
+
+
+@dataclass(frozen=True)
+class WorkflowOptions:
+    """How a workflow runs when started (by a client, or as a child)."""
+
+    task_list: str | None = None
+    priority: int | None = None
+    execution_start_to_close_timeout: Duration = 365 * 24 * 3600
+    task_start_to_close_timeout: Duration = 60
+    child_policy: str = "TERMINATE"
+    workflow_id: str | None = None  # per call only: a child's workflow id
+
+    def __post_init__(self) -> None:
+        _name(self.task_list, "task list")
+        _name(self.workflow_id, "workflow id")
+        _duration(self.execution_start_to_close_timeout, "execution_start_to_close_timeout")
+        _duration(self.task_start_to_close_timeout, "task_start_to_close_timeout")
+        if self.child_policy not in CHILD_POLICIES:
+            raise ConfigurationError(f"child_policy must be one of {sorted(CHILD_POLICIES)}")
+
+    def replace(self, **overrides: Any) -> WorkflowOptions:
+        unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigurationError(f"unknown workflow options {sorted(unknown)}")
+        return dataclasses.replace(self, **overrides)
+
+
+@dataclass(frozen=True)
+class ActivityDefinition:
+    function: Callable[..., Any]
+    name: str
+    version: str
+    domain: str | None
+    options: ActivityOptions
+    input: Channel
+    result: Channel
+
+    @property
+    def kind(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version}
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    function: Callable[..., Any]
+    name: str
+    version: str
+    domain: str | None
+    options: WorkflowOptions
+    input: Channel
+    result: Channel
+
+    @property
+    def kind(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version}
+
+
+@dataclass(frozen=True)
+class CachedDefinition:
+    function: Callable[..., Any]
+    name: str
+    result: Channel
+
+    @property
+    def marker_name(self) -> str:
+        return CACHED_VALUE_MARKER + self.name
+
+    @property
+    def error_marker_name(self) -> str:
+        return CACHED_ERROR_MARKER + self.name
+
+
+@dataclass(frozen=True)
+class ActivityCall:
+    """An activity with the options of one call."""
+
+    definition: ActivityDefinition
+    options: ActivityOptions
+
+
+@dataclass(frozen=True)
+class WorkflowCall:
+    """A workflow with the options of one call (as a child)."""
+
+    definition: WorkflowDefinition
+    options: WorkflowOptions
+
+
+class ActivityTask:
+    """A decorated activity: a plain call outside deciders, a Promise inside one."""
+
+    def __init__(self, definition: ActivityDefinition, options: ActivityOptions) -> None:
+        functools.update_wrapper(self, definition.function)
+        self.definition = definition
+        self.call = ActivityCall(definition, options)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        context = current_context()
+        if context is None:
+            return self.definition.function(*args, **kwargs)
+        return context.schedule_activity(self.call, args, kwargs)
+
+    def options(self, **overrides: Any) -> ActivityTask:
+        """This activity with options replaced for the calls made through the result.
+
+        ``activity_a.options(task_list="gpu", start_to_close_timeout=600, max_attempts=3)(x)``
+        """
+        return ActivityTask(self.definition, self.call.options.replace(**overrides))
+
+    def __repr__(self) -> str:
+        return f"<activity {self.definition.name} {self.definition.version}>"
+
+
+class WorkflowTask:
+    """A decorated decider: inside another decider, calling it starts a child workflow."""
+
+    def __init__(self, definition: WorkflowDefinition, options: WorkflowOptions) -> None:
+        functools.update_wrapper(self, definition.function)
+        self.definition = definition
+        self.call = WorkflowCall(definition, options)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        context = current_context()
+        if context is None:
+            return self.definition.function(*args, **kwargs)
+        return context.start_child(self.call, args, kwargs)
+
+    def options(self, **overrides: Any) -> WorkflowTask:
+        """This workflow with options replaced, e.g. ``child.options(workflow_id="x")``."""
+        return WorkflowTask(self.definition, self.call.options.replace(**overrides))
+
+    def __repr__(self) -> str:
+        return f"<workflow {self.definition.name} {self.definition.version}>"
+
+
+class CachedFunction:
+    """A ``@cached`` function: run once per call site per execution, ever."""
+
+    def __init__(self, definition: CachedDefinition) -> None:
+        functools.update_wrapper(self, definition.function)
+        self.definition = definition
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        context = current_context()
+        if context is None:
+            return self.definition.function(*args, **kwargs)
+        return context.call_cached(self.definition, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<cached {self.definition.name}>"
+
+
+def _channel(serializer: Serializer | None, store: DataStore | None, what: str) -> Channel:
+    try:
+        return Channel(serializer or JsonSerializer(), store or InlineDataStore())
+    except TypeError as exc:
+        raise ConfigurationError(f"{what}: {exc}") from None
+
+
+def _check_function(function: Any, decorator: str) -> None:
+    if not callable(function):
+        raise ConfigurationError(f"@{decorator} decorates a function, got {function!r}")
+
+
+def activity_task(
+    function: Callable[..., Any] | None = None,
+    *,
+    swf_domain: str | None = None,
+    swf_task_type: str | None = None,
+    swf_task_version: str = "1.0",
+    swf_task_list: str | None = None,
+    input_data_serializer: Serializer | None = None,
+    input_data_store: DataStore | None = None,
+    result_data_serializer: Serializer | None = None,
+    result_data_store: DataStore | None = None,
+    **options: Any,
+) -> Any:
+    """Declare an activity.
+
+    Args:
+        swf_domain: domain (else the worker's).
+        swf_task_type: type name (default: the function's qualified name).
+        swf_task_version: type version.
+        swf_task_list: task list (else the type's registered default).
+        input_data_serializer, input_data_store: how arguments are written.
+        result_data_serializer, result_data_store: how the result is written.
+        **options: `ActivityOptions` fields (timeouts in seconds or ``"NONE"``,
+            ``priority``) and `RetryPolicy` fields (``max_attempts``, ``backoff``,
+            ``backoff_multiplier``, ``max_backoff``, ``retry_on``).
+    """
+
+    def decorate(func: Callable[..., Any]) -> ActivityTask:
+        _check_function(func, "activity_task")
+        definition = ActivityDefinition(
+            function=func,
+            name=_name(swf_task_type or func.__qualname__, "swf_task_type") or "",
+            version=_name(swf_task_version, "swf_task_version", 64) or "",
+            domain=_name(swf_domain, "swf_domain"),
+            options=ActivityOptions(task_list=swf_task_list).replace(**dict(options)),
+            input=_channel(input_data_serializer, input_data_store, "input"),
+            result=_channel(result_data_serializer, result_data_store, "result"),
+        )
+        return ActivityTask(definition, definition.options)
+
+    return decorate(function) if function is not None else decorate
+
+
+def decision_task(
+    function: Callable[..., Any] | None = None,
+    *,
+    swf_domain: str | None = None,
+    swf_workflow_type: str | None = None,
+    swf_workflow_version: str = "1.0",
+    swf_task_list: str | None = None,
+    input_data_serializer: Serializer | None = None,
+    input_data_store: DataStore | None = None,
+    result_data_serializer: Serializer | None = None,
+    result_data_store: DataStore | None = None,
+    **options: Any,
+) -> Any:
+    """Declare a decider (a workflow type).
+
+    Args:
+        swf_domain, swf_workflow_type, swf_workflow_version, swf_task_list: as for
+            `activity_task`.
+        input_data_serializer, input_data_store, result_data_serializer,
+            result_data_store: how the workflow's input and result are written.
+        **options: `WorkflowOptions` fields: ``execution_start_to_close_timeout``,
+            ``task_start_to_close_timeout``, ``child_policy``, ``priority``.
+    """
+
+    def decorate(func: Callable[..., Any]) -> WorkflowTask:
+        _check_function(func, "decision_task")
+        definition = WorkflowDefinition(
+            function=func,
+            name=_name(swf_workflow_type or func.__qualname__, "swf_workflow_type") or "",
+            version=_name(swf_workflow_version, "swf_workflow_version", 64) or "",
+            domain=_name(swf_domain, "swf_domain"),
+            options=WorkflowOptions(task_list=swf_task_list).replace(**options),
+            input=_channel(input_data_serializer, input_data_store, "input"),
+            result=_channel(result_data_serializer, result_data_store, "result"),
+        )
+        return WorkflowTask(definition, definition.options)
+
+    return decorate(function) if function is not None else decorate
+
+
+@overload
+def cached(function: F) -> CachedFunction: ...
+@overload
+def cached(
+    function: None = None,
+    *,
+    name: str | None = None,
+    result_data_serializer: Serializer | None = None,
+    result_data_store: DataStore | None = None,
+) -> Callable[[F], CachedFunction]: ...
+def cached(
+    function: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    result_data_serializer: Serializer | None = None,
+    result_data_store: DataStore | None = None,
+) -> Any:
+    """Memoize a side effect inside deciders, in the history.
+
+    The n-th call of the function in an execution returns what its n-th call returned
+    the first time, recorded in a marker (through the serializer and store given), so
+    the function itself runs once per call site, ever. Exceptions are recorded too and
+    raised as `CachedCallError` on the first run and every replay alike.
+
+    Args:
+        name: marker name (default: the function's qualified name).
+        result_data_serializer, result_data_store: how the value is recorded.
+    """
+
+    def decorate(func: Callable[..., Any]) -> CachedFunction:
+        _check_function(func, "cached")
+        return CachedFunction(
+            CachedDefinition(
+                function=func,
+                name=_name(name or func.__qualname__, "cached name", 200) or "",
+                result=_channel(result_data_serializer, result_data_store, "result"),
+            )
+        )
+
+    return decorate(function) if function is not None else decorate

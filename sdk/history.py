@@ -1,0 +1,385 @@
+"""SWF history events -> typed execution state, in one linear pass.
+
+``ExecutionState.from_events(events)`` takes the event dicts exactly as SWF returns
+them (through boto3 or as raw JSON) and applies one handler per event type. Every one
+of SWF's 54 event types is either handled or explicitly ignored; an unknown type raises
+`HistoryError`, because silently skipping an event could make a replay wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SwflowError
+
+__all__ = [
+    "HANDLED_EVENT_TYPES",
+    "ActivityState",
+    "ChildState",
+    "ExecutionState",
+    "HistoryError",
+    "MarkerState",
+    "SignalState",
+    "TimerState",
+]
+
+Event = Mapping[str, Any]
+
+
+class HistoryError(SwflowError):
+    """A history swflow cannot read: unknown event types or broken references."""
+
+
+@dataclass(slots=True)
+class ActivityState:
+    """One activity task, by activity id.
+
+    ``status``: scheduled, started, completed, failed, timed_out, canceled, or
+    schedule_failed (SWF refused the decision; ``cause`` says why).
+    """
+
+    activity_id: str
+    name: str
+    version: str
+    scheduled_event_id: int = 0
+    status: str = "scheduled"
+    result: str | None = None
+    reason: str | None = None
+    details: str | None = None
+    timeout_type: str | None = None
+    cause: str | None = None
+    closed_event_id: int = 0
+    cancel_requested: bool = False
+
+
+@dataclass(slots=True)
+class TimerState:
+    """One timer, by timer id: started, fired, canceled or start_failed."""
+
+    timer_id: str
+    started_event_id: int = 0
+    status: str = "started"
+    cause: str | None = None
+    closed_event_id: int = 0
+
+
+@dataclass(slots=True)
+class MarkerState:
+    name: str
+    details: str | None
+    event_id: int
+
+
+@dataclass(slots=True)
+class SignalState:
+    name: str
+    input: str | None
+    event_id: int
+
+
+@dataclass(slots=True)
+class ChildState:
+    """One child workflow, by workflow id.
+
+    ``status``: initiated, started, completed, failed, timed_out, canceled,
+    terminated, or start_failed.
+    """
+
+    workflow_id: str
+    name: str
+    version: str
+    initiated_event_id: int = 0
+    status: str = "initiated"
+    run_id: str | None = None
+    result: str | None = None
+    reason: str | None = None
+    details: str | None = None
+    timeout_type: str | None = None
+    cause: str | None = None
+    closed_event_id: int = 0
+
+
+@dataclass
+class ExecutionState:
+    """What a history says about one run, ready for the replay engine."""
+
+    workflow_name: str = ""
+    workflow_version: str = ""
+    input: str | None = None
+    task_list: str = ""
+    child_policy: str = ""
+    execution_start_to_close_timeout: str | None = None
+    task_start_to_close_timeout: str | None = None
+    tag_list: tuple[str, ...] = ()
+    parent_workflow_id: str | None = None
+    continued_run_id: str | None = None
+    started: bool = False
+    cancel_requested: bool = False
+    closed: str | None = None  # the closing event type, once the run is closed
+    activities: dict[str, ActivityState] = field(default_factory=dict)
+    timers: dict[str, TimerState] = field(default_factory=dict)
+    children: dict[str, ChildState] = field(default_factory=dict)
+    markers: dict[str, list[MarkerState]] = field(default_factory=dict)
+    signals: dict[str, list[SignalState]] = field(default_factory=dict)
+    last_event_id: int = 0
+    _by_scheduled: dict[int, ActivityState] = field(default_factory=dict, repr=False)
+    _by_initiated: dict[int, ChildState] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> ExecutionState:
+        state = cls()
+        for event in events:
+            state.apply(event)
+        return state
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the state."""
+        kind = event["eventType"]
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            raise HistoryError(f"unknown SWF event type {kind!r} (event {event.get('eventId')})")
+        event_id = int(event["eventId"])
+        if event_id <= self.last_event_id:
+            raise HistoryError(
+                f"event {event_id} ({kind}) arrived after event {self.last_event_id}: "
+                "histories must be in eventId order"
+            )
+        self.last_event_id = event_id
+        if handler is not _ignore:
+            handler(self, event_id, event[_attributes_key(kind)])
+
+    # Lookups by reference, with a clear error for a history that points nowhere.
+
+    def activity_by_scheduled(self, scheduled_event_id: int) -> ActivityState:
+        try:
+            return self._by_scheduled[scheduled_event_id]
+        except KeyError:
+            raise HistoryError(
+                f"activity event refers to unknown ActivityTaskScheduled {scheduled_event_id}"
+            ) from None
+
+    def child_by_initiated(self, initiated_event_id: int) -> ChildState:
+        try:
+            return self._by_initiated[initiated_event_id]
+        except KeyError:
+            raise HistoryError(
+                f"child event refers to unknown StartChildWorkflowExecutionInitiated "
+                f"{initiated_event_id}"
+            ) from None
+
+
+def _attributes_key(kind: str) -> str:
+    return kind[0].lower() + kind[1:] + "EventAttributes"
+
+
+Handler = Callable[[ExecutionState, int, dict[str, Any]], None]
+
+
+def _ignore(state: ExecutionState, event_id: int, attributes: dict[str, Any]) -> None:
+    """Events with nothing for the replay to know (bookkeeping, or features swflow
+    never requests, such as Lambda tasks)."""
+
+
+def _started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.started = True
+    state.workflow_name = a["workflowType"]["name"]
+    state.workflow_version = a["workflowType"]["version"]
+    state.input = a.get("input")
+    state.task_list = a["taskList"]["name"]
+    state.child_policy = a.get("childPolicy", "")
+    state.execution_start_to_close_timeout = a.get("executionStartToCloseTimeout")
+    state.task_start_to_close_timeout = a.get("taskStartToCloseTimeout")
+    state.tag_list = tuple(a.get("tagList", ()))
+    parent = a.get("parentWorkflowExecution")
+    state.parent_workflow_id = parent["workflowId"] if parent else None
+    state.continued_run_id = a.get("continuedExecutionRunId")
+
+
+def _closed(kind: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        state.closed = kind
+
+    return handler
+
+
+def _cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.cancel_requested = True
+
+
+def _signaled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    name = a["signalName"]
+    state.signals.setdefault(name, []).append(SignalState(name, a.get("input"), event_id))
+
+
+def _activity_scheduled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    kind = a["activityType"]
+    activity = ActivityState(a["activityId"], kind["name"], kind["version"], event_id)
+    state.activities[activity.activity_id] = activity
+    state._by_scheduled[event_id] = activity
+
+
+def _activity_schedule_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    kind = a["activityType"]
+    state.activities[a["activityId"]] = ActivityState(
+        a["activityId"],
+        kind["name"],
+        kind["version"],
+        status="schedule_failed",
+        cause=a["cause"],
+        closed_event_id=event_id,
+    )
+
+
+def _activity_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.activity_by_scheduled(a["scheduledEventId"]).status = "started"
+
+
+def _activity_closed(status: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        activity = state.activity_by_scheduled(a["scheduledEventId"])
+        activity.status = status
+        activity.closed_event_id = event_id
+        activity.result = a.get("result")
+        activity.reason = a.get("reason")
+        activity.details = a.get("details")
+        activity.timeout_type = a.get("timeoutType")
+
+    return handler
+
+
+def _activity_cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    activity = state.activities.get(a["activityId"])
+    if activity is not None:
+        activity.cancel_requested = True
+
+
+def _timer_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.timers[a["timerId"]] = TimerState(a["timerId"], event_id)
+
+
+def _timer_start_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.timers[a["timerId"]] = TimerState(
+        a["timerId"], status="start_failed", cause=a["cause"], closed_event_id=event_id
+    )
+
+
+def _timer_closed(status: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        timer = state.timers.get(a["timerId"])
+        if timer is None:
+            raise HistoryError(f"{status} timer {a['timerId']!r} was never started")
+        timer.status = status
+        timer.closed_event_id = event_id
+
+    return handler
+
+
+def _marker(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    name = a["markerName"]
+    state.markers.setdefault(name, []).append(MarkerState(name, a.get("details"), event_id))
+
+
+def _child_initiated(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    kind = a["workflowType"]
+    child = ChildState(a["workflowId"], kind["name"], kind["version"], event_id)
+    state.children[child.workflow_id] = child
+    state._by_initiated[event_id] = child
+
+
+def _child_start_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    kind = a["workflowType"]
+    child = state.children.get(a["workflowId"]) or ChildState(
+        a["workflowId"], kind["name"], kind["version"]
+    )
+    child.status, child.cause, child.closed_event_id = "start_failed", a["cause"], event_id
+    state.children[child.workflow_id] = child
+
+
+def _child_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    child = state.child_by_initiated(a["initiatedEventId"])
+    child.status = "started"
+    child.run_id = a["workflowExecution"]["runId"]
+
+
+def _child_closed(status: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        child = state.child_by_initiated(a["initiatedEventId"])
+        child.status = status
+        child.closed_event_id = event_id
+        child.result = a.get("result")
+        child.reason = a.get("reason")
+        child.details = a.get("details")
+        child.timeout_type = a.get("timeoutType")
+
+    return handler
+
+
+_HANDLERS: dict[str, Handler] = {
+    # The run itself.
+    "WorkflowExecutionStarted": _started,
+    "WorkflowExecutionSignaled": _signaled,
+    "WorkflowExecutionCancelRequested": _cancel_requested,
+    "WorkflowExecutionCompleted": _closed("WorkflowExecutionCompleted"),
+    "WorkflowExecutionFailed": _closed("WorkflowExecutionFailed"),
+    "WorkflowExecutionCanceled": _closed("WorkflowExecutionCanceled"),
+    "WorkflowExecutionContinuedAsNew": _closed("WorkflowExecutionContinuedAsNew"),
+    "WorkflowExecutionTerminated": _closed("WorkflowExecutionTerminated"),
+    "WorkflowExecutionTimedOut": _closed("WorkflowExecutionTimedOut"),
+    # A close decision SWF refused: the next replay decides again.
+    "CompleteWorkflowExecutionFailed": _ignore,
+    "FailWorkflowExecutionFailed": _ignore,
+    "CancelWorkflowExecutionFailed": _ignore,
+    "ContinueAsNewWorkflowExecutionFailed": _ignore,
+    # Decision tasks: bookkeeping.
+    "DecisionTaskScheduled": _ignore,
+    "DecisionTaskStarted": _ignore,
+    "DecisionTaskCompleted": _ignore,
+    "DecisionTaskTimedOut": _ignore,
+    # Activities.
+    "ActivityTaskScheduled": _activity_scheduled,
+    "ScheduleActivityTaskFailed": _activity_schedule_failed,
+    "ActivityTaskStarted": _activity_started,
+    "ActivityTaskCompleted": _activity_closed("completed"),
+    "ActivityTaskFailed": _activity_closed("failed"),
+    "ActivityTaskTimedOut": _activity_closed("timed_out"),
+    "ActivityTaskCanceled": _activity_closed("canceled"),
+    "ActivityTaskCancelRequested": _activity_cancel_requested,
+    "RequestCancelActivityTaskFailed": _ignore,  # the activity had already closed
+    # Markers and timers.
+    "MarkerRecorded": _marker,
+    "RecordMarkerFailed": _ignore,  # absent marker: the next replay records it again
+    "TimerStarted": _timer_started,
+    "StartTimerFailed": _timer_start_failed,
+    "TimerFired": _timer_closed("fired"),
+    "TimerCanceled": _timer_closed("canceled"),
+    "CancelTimerFailed": _ignore,  # the timer had already fired
+    # Child workflows.
+    "StartChildWorkflowExecutionInitiated": _child_initiated,
+    "StartChildWorkflowExecutionFailed": _child_start_failed,
+    "ChildWorkflowExecutionStarted": _child_started,
+    "ChildWorkflowExecutionCompleted": _child_closed("completed"),
+    "ChildWorkflowExecutionFailed": _child_closed("failed"),
+    "ChildWorkflowExecutionTimedOut": _child_closed("timed_out"),
+    "ChildWorkflowExecutionCanceled": _child_closed("canceled"),
+    "ChildWorkflowExecutionTerminated": _child_closed("terminated"),
+    # Signals and cancellations sent to other workflows: swflow does not wait on them.
+    "SignalExternalWorkflowExecutionInitiated": _ignore,
+    "ExternalWorkflowExecutionSignaled": _ignore,
+    "SignalExternalWorkflowExecutionFailed": _ignore,
+    "RequestCancelExternalWorkflowExecutionInitiated": _ignore,
+    "ExternalWorkflowExecutionCancelRequested": _ignore,
+    "RequestCancelExternalWorkflowExecutionFailed": _ignore,
+    # Lambda tasks: swflow never schedules them.
+    "LambdaFunctionScheduled": _ignore,
+    "ScheduleLambdaFunctionFailed": _ignore,
+    "LambdaFunctionStarted": _ignore,
+    "StartLambdaFunctionFailed": _ignore,
+    "LambdaFunctionCompleted": _ignore,
+    "LambdaFunctionFailed": _ignore,
+    "LambdaFunctionTimedOut": _ignore,
+}
+"""Event type -> handler: the one place that says how each event is read."""
+
+HANDLED_EVENT_TYPES = frozenset(_HANDLERS)

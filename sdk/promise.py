@@ -1,0 +1,215 @@
+"""Promises: what a decider gets back from activities, timers, signals and children.
+
+In snapshot replay the whole history is known before the decider runs, so a promise
+is already ready, failed or pending when it is created. Reading ``result`` of a
+pending promise stops this replay with `Blocked`, a `BaseException`, so a user's
+``except Exception:`` can never swallow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from .context import current_context
+from .errors import SwflowError
+
+__all__ = [
+    "ActivityTaskError",
+    "Blocked",
+    "CachedCallError",
+    "ChildWorkflowError",
+    "Promise",
+    "Signal",
+    "TaskError",
+    "Timer",
+    "TimerCanceled",
+    "TimerPromise",
+    "first_completed",
+    "wait_all",
+]
+
+T = TypeVar("T")
+
+_PENDING, _READY, _FAILED = "pending", "ready", "failed"
+
+
+class Blocked(BaseException):  # a control-flow signal, not an error
+    """Internal: the decider read a promise that is not ready; this replay stops here."""
+
+    def __init__(self, promise: Promise[Any]) -> None:
+        super().__init__(f"waiting on {promise.description}")
+        self.promise = promise
+        context = current_context()
+        if context is not None:  # noted at once: code that swallows it is still blocked
+            context.note_blocked(promise.description)
+
+
+class TaskError(SwflowError):
+    """A task the decider waited on did not produce a result.
+
+    Attributes:
+        reason: SWF's reason (or the timeout type / failure cause).
+        details: the failure details, decoded where they are an envelope.
+        attempts: how many attempts were made.
+    """
+
+    def __init__(
+        self, message: str, *, reason: str = "", details: Any = None, attempts: int = 1
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
+        self.attempts = attempts
+
+
+class ActivityTaskError(TaskError):
+    """An activity failed, timed out, was canceled or could not be scheduled."""
+
+
+class ChildWorkflowError(TaskError):
+    """A child workflow failed, timed out, was canceled or terminated, or did not start."""
+
+
+class TimerCanceled(TaskError):
+    """The timer was canceled before it fired."""
+
+
+class CachedCallError(SwflowError):
+    """A ``@cached`` function raised; recorded once and raised the same way on every replay.
+
+    Attributes:
+        type_name: the original exception's qualified type name.
+        message: its message.
+    """
+
+    def __init__(self, function: str, type_name: str, message: str) -> None:
+        super().__init__(f"cached {function} raised {type_name}: {message}")
+        self.function = function
+        self.type_name = type_name
+        self.message = message
+
+
+class Promise(Generic[T]):
+    """The eventual result of an activity, timer, signal, child workflow or combinator.
+
+    Attributes:
+        description: what it stands for, for logs and errors.
+    """
+
+    __slots__ = ("_decode", "_error", "_state", "_value", "completed_at", "description", "envelope")
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self._state = _PENDING
+        self._value: Any = None
+        self._decode: Callable[[], Any] | None = None
+        self._error: BaseException | None = None
+        self.completed_at = 0  # event id of the completion, for deterministic ordering
+        self.envelope: str | None = None  # the payload's envelope, when it came from SWF
+
+    @property
+    def is_ready(self) -> bool:
+        """True once the result (or failure) is known."""
+        return self._state != _PENDING
+
+    @property
+    def result(self) -> T:
+        """The value; raises the task's failure; stops the replay if not ready yet."""
+        if self._state == _READY:
+            if self._decode is not None:  # decoded on first read, never before
+                self._value, self._decode = self._decode(), None
+            return self._value  # type: ignore[no-any-return]
+        if self._state == _FAILED:
+            assert self._error is not None
+            raise self._error
+        raise Blocked(self)
+
+    # Settled by the replay engine.
+
+    def _resolve(
+        self, value: Any = None, *, decode: Callable[[], Any] | None = None, at: int = 0
+    ) -> Promise[T]:
+        self._state, self._value, self._decode, self.completed_at = _READY, value, decode, at
+        return self
+
+    def _fail(self, error: BaseException, *, at: int = 0) -> Promise[T]:
+        self._state, self._error, self.completed_at = _FAILED, error, at
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Promise {self.description} {self._state}>"
+
+
+def wait_all(*promises: Promise[Any]) -> Promise[list[Any]]:
+    """A promise of every result, in order; ready once all are ready.
+
+    Reading its result raises the first failure among them (in argument order).
+    """
+    combined: Promise[list[Any]] = Promise(f"all of {len(promises)}")
+    if all(promise.is_ready for promise in promises):
+        last = max((promise.completed_at for promise in promises), default=0)
+        combined._resolve(decode=lambda: [promise.result for promise in promises], at=last)
+    return combined
+
+
+def first_completed(*promises: Promise[Any]) -> Promise[Promise[Any]]:
+    """A promise of whichever promise completed first in the history.
+
+    Deterministic: the winner is the one whose completion event came first, whatever
+    the order of the arguments. Its result is the winning promise itself.
+    """
+    if not promises:
+        raise ValueError("first_completed needs at least one promise")
+    winner: Promise[Promise[Any]] = Promise(f"first of {len(promises)}")
+    ready = [promise for promise in promises if promise.is_ready]
+    if ready:
+        first = min(ready, key=lambda promise: promise.completed_at)
+        winner._resolve(first, at=first.completed_at)
+    return winner
+
+
+def _context(what: str) -> Any:
+    context = current_context()
+    if context is None:
+        raise RuntimeError(f"{what} works only inside a decider")
+    return context
+
+
+class TimerPromise(Promise[None]):
+    """A timer's promise; ``cancel()`` stops the timer before it fires."""
+
+    __slots__ = ("timer_id",)
+
+    def __init__(self, timer_id: str) -> None:
+        super().__init__(f"timer {timer_id}")
+        self.timer_id = timer_id
+
+    def cancel(self) -> None:
+        """Cancel the timer: reading its result then raises `TimerCanceled`.
+
+        No effect once it has fired.
+        """
+        _context("TimerPromise.cancel").cancel_timer(self)
+
+
+class Timer:
+    """Durable sleeps: ``Timer.get(seconds=3600).result`` waits an hour, in SWF."""
+
+    @staticmethod
+    def get(seconds: float) -> TimerPromise:
+        """A promise that resolves to None when ``seconds`` (whole, >= 0) have passed."""
+        if seconds < 0:
+            raise ValueError(f"a timer needs seconds >= 0, got {seconds}")
+        promise: TimerPromise = _context("Timer.get").start_timer(int(seconds))
+        return promise
+
+
+class Signal:
+    """Signals sent to this workflow: the n-th ``Signal.get(name)`` is the n-th signal."""
+
+    @staticmethod
+    def get(name: str) -> Promise[Any]:
+        """A promise of the next signal called ``name`` (its decoded input)."""
+        promise: Promise[Any] = _context("Signal.get").wait_signal(name)
+        return promise
