@@ -347,7 +347,10 @@ def activity_task(
         _check_function(func, "activity_task")
         definition = ActivityDefinition(
             function=func,
-            name=_name(swf_task_type or func.__qualname__, "swf_task_type") or "",
+            name=_name(
+                func.__qualname__ if swf_task_type is None else swf_task_type, "swf_task_type"
+            )
+            or "",
             version=_name(swf_task_version, "swf_task_version", 64) or "",
             domain=_name(swf_domain, "swf_domain"),
             options=ActivityOptions(task_list=swf_task_list).replace(**dict(options)),
@@ -387,7 +390,11 @@ def decision_task(
         _check_function(func, "decision_task")
         definition = WorkflowDefinition(
             function=func,
-            name=_name(swf_workflow_type or func.__qualname__, "swf_workflow_type") or "",
+            name=_name(
+                func.__qualname__ if swf_workflow_type is None else swf_workflow_type,
+                "swf_workflow_type",
+            )
+            or "",
             version=_name(swf_workflow_version, "swf_workflow_version", 64) or "",
             domain=_name(swf_domain, "swf_domain"),
             options=WorkflowOptions(task_list=swf_task_list).replace(**options),
@@ -433,7 +440,7 @@ def cached(
         return CachedFunction(
             CachedDefinition(
                 function=func,
-                name=_name(name or func.__qualname__, "cached name", 200) or "",
+                name=_name(func.__qualname__ if name is None else name, "cached name", 200) or "",
                 result=_channel(result_data_serializer, result_data_store, "result"),
             )
         )
