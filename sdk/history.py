@@ -137,18 +137,19 @@ class ExecutionState:
     def apply(self, event: Event) -> None:
         """Fold one event into the state."""
         kind = event["eventType"]
-        handler = _HANDLERS.get(kind)
-        if handler is None:
+        reader = _READERS.get(kind)
+        if reader is None:
             raise HistoryError(f"unknown SWF event type {kind!r} (event {event.get('eventId')})")
-        event_id = int(event["eventId"])
-        if event_id <= self.last_event_id:
+        event_id = event["eventId"]
+        if not event_id > self.last_event_id:
             raise HistoryError(
                 f"event {event_id} ({kind}) arrived after event {self.last_event_id}: "
                 "histories must be in eventId order"
             )
         self.last_event_id = event_id
+        handler, attributes_key = reader
         if handler is not _ignore:
-            handler(self, event_id, event[_attributes_key(kind)])
+            handler(self, event_id, event[attributes_key])
 
     # Lookups by reference, with a clear error for a history that points nowhere.
 
@@ -382,4 +383,5 @@ _HANDLERS: dict[str, Handler] = {
 }
 """Event type -> handler: the one place that says how each event is read."""
 
+_READERS = {kind: (handler, _attributes_key(kind)) for kind, handler in _HANDLERS.items()}
 HANDLED_EVENT_TYPES = frozenset(_HANDLERS)

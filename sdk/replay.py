@@ -26,6 +26,7 @@ from .context import decider_context
 from .decisions import (
     CLOSE_DECISIONS,
     CancelTimer,
+    CancelWorkflowExecution,
     CompleteWorkflowExecution,
     ContinueAsNewWorkflowExecution,
     Decision,
@@ -39,6 +40,7 @@ from .decorators import (
     CACHED_ERROR_MARKER,
     CACHED_VALUE_MARKER,
     ActivityCall,
+    ActivityDefinition,
     CachedDefinition,
     WorkflowCall,
     WorkflowDefinition,
@@ -168,7 +170,7 @@ class _Replay:
         site = self.sequence["activity"]
         definition, retry = call.definition, call.options.retry
         promise: Promise[Any] = Promise(f"activity {definition.name} #{site}")
-        if any(isinstance(a, Promise) and not a.is_ready for a in (*args, *kwargs.values())):
+        if (args or kwargs) and _waits_on_inputs(args, kwargs):
             return promise  # scheduled once its inputs are ready
         attempt = 1
         while True:
@@ -178,7 +180,7 @@ class _Replay:
                 self._schedule(call, activity_id, args, kwargs)
                 return promise
             self.visited.add(activity_id)
-            self._check(f"activity {activity_id}", definition.kind, record)
+            self._check(f"activity {activity_id}", definition, record)
             if record.status in ("scheduled", "started"):
                 return promise
             if record.status == "completed":
@@ -309,7 +311,7 @@ class _Replay:
             ]
         )
         promise: Promise[Any] = Promise(f"child {definition.name} {workflow_id}")
-        if any(isinstance(a, Promise) and not a.is_ready for a in (*args, *kwargs.values())):
+        if (args or kwargs) and _waits_on_inputs(args, kwargs):
             return promise
         record = self.state.children.get(workflow_id)
         self.visited.add(f"child:{workflow_id}")
@@ -334,7 +336,7 @@ class _Replay:
                 )
             )
             return promise
-        self._check(f"child workflow {workflow_id}", definition.kind, record)
+        self._check(f"child workflow {workflow_id}", definition, record)
         if record.status in ("initiated", "started"):
             return promise
         if record.status == "completed":
@@ -392,13 +394,16 @@ class _Replay:
         self.blocked.append(description)
 
     def _check(
-        self, label: str, asked: dict[str, str], recorded: ActivityState | ChildState
+        self,
+        label: str,
+        asked: ActivityDefinition | WorkflowDefinition,
+        recorded: ActivityState | ChildState,
     ) -> None:
         """The history's item under this id must be what the code asks for now."""
-        if (asked["name"], asked["version"]) != (recorded.name, recorded.version):
+        if asked.name != recorded.name or asked.version != recorded.version:
             error = NonDeterministicWorkflowError(
-                f"{label}: the code now asks for {asked['name']} {asked['version']} where "
-                f"the history recorded {recorded.name} {recorded.version}"
+                f"{label}: the code now asks for {asked.name} {asked.version} where the "
+                f"history recorded {recorded.name} {recorded.version}"
             )
             self.nondeterminism = self.nondeterminism or error
             raise error
@@ -428,6 +433,11 @@ class _Replay:
         return sorted(set(items))
 
 
+def _waits_on_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """True when a promise among the arguments is not ready yet."""
+    return any(isinstance(a, Promise) and not a.is_ready for a in (*args, *kwargs.values()))
+
+
 def _nth_in_order(values: list[Any], errors: list[Any], count: int) -> Any:
     """The count-th marker of a cached function, value and error markers interleaved."""
     merged = sorted((*values, *errors), key=lambda marker: marker.event_id)
@@ -445,6 +455,9 @@ def decide(
 ) -> DecisionResult:
     """Replay ``workflow`` against ``history`` and return the decisions to send.
 
+    A run whose cancellation was requested (RequestCancelWorkflowExecution) is
+    canceled at its next decision.
+
     Raises:
         NonDeterministicWorkflowError: the code no longer matches the history; answer
             nothing, so the decision task times out and is retried after a fix.
@@ -454,6 +467,8 @@ def decide(
     state = history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
     if state.closed or not state.started:
         return DecisionResult()
+    if state.cancel_requested:  # someone asked to cancel the run: honour it
+        return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
     replay = _Replay(state, definition, codec or default_codec(), workflow_id, run_id)
     result = DecisionResult()
     token = decider_context.set(replay)

@@ -10,12 +10,17 @@ import pytest
 from swflow import (
     ConfigurationError,
     HistoryError,
+    Timer,
     activity_task,
     cached,
     decide,
     decision_task,
 )
-from swflow.decisions import ScheduleActivityTask, StartChildWorkflowExecution
+from swflow.decisions import (
+    CancelWorkflowExecution,
+    ScheduleActivityTask,
+    StartChildWorkflowExecution,
+)
 from swflow.history import HANDLED_EVENT_TYPES, ExecutionState
 from swflow.serializers import MsgpackSerializer
 from swflow.testing import HistoryBuilder
@@ -101,6 +106,19 @@ def test_a_closed_run_gets_no_decisions() -> None:
     history = HistoryBuilder("closed")
     history.apply(decide(history.events, closed))
     assert decide(history.events, closed).decisions == []
+
+
+def test_a_cancel_request_cancels_the_run() -> None:
+    @decision_task(swf_workflow_type="cancellable")
+    def cancellable() -> int:
+        return int(Timer.get(seconds=3600).result or 0)
+
+    history = HistoryBuilder("cancellable")
+    history.apply(decide(history.events, cancellable))
+    history.add("WorkflowExecutionCancelRequested")
+    result = decide(history.events, cancellable)
+    assert result.closes
+    assert result.decisions == [CancelWorkflowExecution("cancel requested")]
 
 
 # Decorators.
