@@ -36,6 +36,7 @@ __all__ = [
     "CachedDefinition",
     "CachedFunction",
     "RetryPolicy",
+    "TaskDefinition",
     "WorkflowCall",
     "WorkflowDefinition",
     "WorkflowOptions",
@@ -180,33 +181,30 @@ class WorkflowOptions:
 
 
 @dataclass(frozen=True)
-class ActivityDefinition:
+class TaskDefinition:
+    """What activities and workflows share: a function, an SWF type, two channels."""
+
     function: Callable[..., Any]
     name: str
     version: str
     domain: str | None
-    options: ActivityOptions
     input: Channel
     result: Channel
 
     @property
     def kind(self) -> dict[str, str]:
+        """The SWF type, as decisions carry it."""
         return {"name": self.name, "version": self.version}
 
 
 @dataclass(frozen=True)
-class WorkflowDefinition:
-    function: Callable[..., Any]
-    name: str
-    version: str
-    domain: str | None
-    options: WorkflowOptions
-    input: Channel
-    result: Channel
+class ActivityDefinition(TaskDefinition):
+    options: ActivityOptions = field(default_factory=ActivityOptions)
 
-    @property
-    def kind(self) -> dict[str, str]:
-        return {"name": self.name, "version": self.version}
+
+@dataclass(frozen=True)
+class WorkflowDefinition(TaskDefinition):
+    options: WorkflowOptions = field(default_factory=WorkflowOptions)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ __all__ = [
     "HistoryError",
     "MarkerState",
     "SignalState",
+    "TaskState",
     "TimerState",
 ]
 
@@ -33,24 +34,44 @@ class HistoryError(SwflowError):
 
 
 @dataclass(slots=True)
-class ActivityState:
-    """One activity task, by activity id.
+class TaskState:
+    """An activity or a child workflow: its type and, once closed, how it closed.
 
-    ``status``: scheduled, started, completed, failed, timed_out, canceled, or
-    schedule_failed (SWF refused the decision; ``cause`` says why).
+    ``status`` starts as scheduled (activities) or initiated (children); it ends as
+    completed, failed, timed_out or canceled, terminated (children), or
+    schedule_failed / start_failed when SWF refused the decision (``cause`` says why).
     """
 
-    activity_id: str
     name: str
     version: str
-    scheduled_event_id: int = 0
-    status: str = "scheduled"
+    status: str
     result: str | None = None
     reason: str | None = None
     details: str | None = None
     timeout_type: str | None = None
     cause: str | None = None
     closed_event_id: int = 0
+
+    @property
+    def failure(self) -> str:
+        """Why it did not complete: SWF's reason, timeout type or cause, or the status."""
+        return self.reason or self.timeout_type or self.cause or self.status
+
+    def close(self, status: str, event_id: int, attributes: dict[str, Any]) -> None:
+        self.status = status
+        self.closed_event_id = event_id
+        self.result = attributes.get("result")
+        self.reason = attributes.get("reason")
+        self.details = attributes.get("details")
+        self.timeout_type = attributes.get("timeoutType")
+
+
+@dataclass(slots=True)
+class ActivityState(TaskState):
+    """One activity task, by activity id."""
+
+    activity_id: str = ""
+    scheduled_event_id: int = 0
     cancel_requested: bool = False
 
 
@@ -80,25 +101,12 @@ class SignalState:
 
 
 @dataclass(slots=True)
-class ChildState:
-    """One child workflow, by workflow id.
+class ChildState(TaskState):
+    """One child workflow, by workflow id."""
 
-    ``status``: initiated, started, completed, failed, timed_out, canceled,
-    terminated, or start_failed.
-    """
-
-    workflow_id: str
-    name: str
-    version: str
+    workflow_id: str = ""
     initiated_event_id: int = 0
-    status: str = "initiated"
     run_id: str | None = None
-    result: str | None = None
-    reason: str | None = None
-    details: str | None = None
-    timeout_type: str | None = None
-    cause: str | None = None
-    closed_event_id: int = 0
 
 
 @dataclass
@@ -216,7 +224,13 @@ def _signaled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
 
 def _activity_scheduled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     kind = a["activityType"]
-    activity = ActivityState(a["activityId"], kind["name"], kind["version"], event_id)
+    activity = ActivityState(
+        kind["name"],
+        kind["version"],
+        "scheduled",
+        activity_id=a["activityId"],
+        scheduled_event_id=event_id,
+    )
     state.activities[activity.activity_id] = activity
     state._by_scheduled[event_id] = activity
 
@@ -224,12 +238,12 @@ def _activity_scheduled(state: ExecutionState, event_id: int, a: dict[str, Any])
 def _activity_schedule_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     kind = a["activityType"]
     state.activities[a["activityId"]] = ActivityState(
-        a["activityId"],
         kind["name"],
         kind["version"],
-        status="schedule_failed",
+        "schedule_failed",
         cause=a["cause"],
         closed_event_id=event_id,
+        activity_id=a["activityId"],
     )
 
 
@@ -239,13 +253,7 @@ def _activity_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -
 
 def _activity_closed(status: str) -> Handler:
     def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        activity = state.activity_by_scheduled(a["scheduledEventId"])
-        activity.status = status
-        activity.closed_event_id = event_id
-        activity.result = a.get("result")
-        activity.reason = a.get("reason")
-        activity.details = a.get("details")
-        activity.timeout_type = a.get("timeoutType")
+        state.activity_by_scheduled(a["scheduledEventId"]).close(status, event_id, a)
 
     return handler
 
@@ -284,7 +292,13 @@ def _marker(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
 
 def _child_initiated(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     kind = a["workflowType"]
-    child = ChildState(a["workflowId"], kind["name"], kind["version"], event_id)
+    child = ChildState(
+        kind["name"],
+        kind["version"],
+        "initiated",
+        workflow_id=a["workflowId"],
+        initiated_event_id=event_id,
+    )
     state.children[child.workflow_id] = child
     state._by_initiated[event_id] = child
 
@@ -292,7 +306,7 @@ def _child_initiated(state: ExecutionState, event_id: int, a: dict[str, Any]) ->
 def _child_start_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     kind = a["workflowType"]
     child = state.children.get(a["workflowId"]) or ChildState(
-        a["workflowId"], kind["name"], kind["version"]
+        kind["name"], kind["version"], "initiated", workflow_id=a["workflowId"]
     )
     child.status, child.cause, child.closed_event_id = "start_failed", a["cause"], event_id
     state.children[child.workflow_id] = child
@@ -306,13 +320,7 @@ def _child_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> N
 
 def _child_closed(status: str) -> Handler:
     def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        child = state.child_by_initiated(a["initiatedEventId"])
-        child.status = status
-        child.closed_event_id = event_id
-        child.result = a.get("result")
-        child.reason = a.get("reason")
-        child.details = a.get("details")
-        child.timeout_type = a.get("timeoutType")
+        state.child_by_initiated(a["initiatedEventId"]).close(status, event_id, a)
 
     return handler
 

@@ -40,8 +40,8 @@ from .decorators import (
     CACHED_ERROR_MARKER,
     CACHED_VALUE_MARKER,
     ActivityCall,
-    ActivityDefinition,
     CachedDefinition,
+    TaskDefinition,
     WorkflowCall,
     WorkflowDefinition,
     WorkflowTask,
@@ -216,7 +216,7 @@ class _Replay:
         )
 
     def _activity_error(self, record: ActivityState, attempts: int) -> ActivityTaskError:
-        reason = record.reason or record.timeout_type or record.cause or record.status
+        reason = record.failure
         return ActivityTaskError(
             f"activity {record.name} {record.status} after {attempts} attempt(s): {reason}",
             reason=reason,
@@ -344,7 +344,7 @@ class _Replay:
         return promise._fail(self._child_error(record), at=record.closed_event_id)
 
     def _child_error(self, record: ChildState) -> ChildWorkflowError:
-        reason = record.reason or record.timeout_type or record.cause or record.status
+        reason = record.failure
         return ChildWorkflowError(
             f"child workflow {record.name} ({record.workflow_id}) {record.status}: {reason}",
             reason=reason,
@@ -396,7 +396,7 @@ class _Replay:
     def _check(
         self,
         label: str,
-        asked: ActivityDefinition | WorkflowDefinition,
+        asked: TaskDefinition,
         recorded: ActivityState | ChildState,
     ) -> None:
         """The history's item under this id must be what the code asks for now."""
