@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import msgspec
 
+from .gcpause import paused_gc
 from .history import HistoryError
 
 __all__ = ["parse_page"]
@@ -149,7 +150,8 @@ def parse_page(body: bytes | str) -> dict[str, Any]:
         HistoryError: the body is not JSON, or a field has the wrong type.
     """
     try:
-        page: dict[str, Any] = _DECODER.decode(body)  # type: ignore[assignment]
+        with paused_gc():
+            page: dict[str, Any] = _DECODER.decode(body)  # type: ignore[assignment]
     except msgspec.DecodeError as exc:
         raise HistoryError(f"malformed SWF history page: {exc}") from None
     return page

@@ -47,6 +47,7 @@ from .decorators import (
     WorkflowTask,
 )
 from .errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
+from .gcpause import paused_gc
 from .history import ActivityState, ChildState, Event, ExecutionState
 from .limits import DATA, REASON
 from .payloads import Channel, PayloadCodec, default_codec
@@ -463,32 +464,35 @@ def decide(
             nothing, so the decision task times out and is retried after a fix.
         PayloadStoreError: a store could not be reached; retry the decision task.
     """
-    definition = workflow.definition if isinstance(workflow, WorkflowTask) else workflow
-    state = history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
-    if state.closed or not state.started:
-        return DecisionResult()
-    if state.cancel_requested:  # someone asked to cancel the run: honour it
-        return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
-    replay = _Replay(state, definition, codec or default_codec(), workflow_id, run_id)
-    result = DecisionResult()
-    token = decider_context.set(replay)
-    try:
-        outcome = _run(replay, definition)
-    finally:
-        decider_context.reset(token)
-    if replay.nondeterminism is not None:
-        raise replay.nondeterminism
-    if outcome is not None and not replay.blocked:
-        leftovers = replay.unvisited()
-        if leftovers:
-            raise NonDeterministicWorkflowError(
-                f"the decider finished without reaching what the history recorded: {leftovers}"
-            )
-        replay.decisions.append(outcome)
-    result.waiting_on = replay.blocked
-    result.decisions = _within_limit(replay.decisions, state, max_decisions)
-    result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
-    return result
+    with paused_gc():
+        definition = workflow.definition if isinstance(workflow, WorkflowTask) else workflow
+        state = (
+            history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
+        )
+        if state.closed or not state.started:
+            return DecisionResult()
+        if state.cancel_requested:  # someone asked to cancel the run: honour it
+            return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
+        replay = _Replay(state, definition, codec or default_codec(), workflow_id, run_id)
+        result = DecisionResult()
+        token = decider_context.set(replay)
+        try:
+            outcome = _run(replay, definition)
+        finally:
+            decider_context.reset(token)
+        if replay.nondeterminism is not None:
+            raise replay.nondeterminism
+        if outcome is not None and not replay.blocked:
+            leftovers = replay.unvisited()
+            if leftovers:
+                raise NonDeterministicWorkflowError(
+                    f"the decider finished without reaching what the history recorded: {leftovers}"
+                )
+            replay.decisions.append(outcome)
+        result.waiting_on = replay.blocked
+        result.decisions = _within_limit(replay.decisions, state, max_decisions)
+        result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
+        return result
 
 
 def _run(replay: _Replay, definition: WorkflowDefinition) -> Decision | None:

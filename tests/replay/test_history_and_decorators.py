@@ -234,3 +234,23 @@ def test_a_child_workflow_id_can_be_chosen() -> None:
         "ABANDON",
         "kids",
     )
+
+
+def test_decide_pauses_the_collector_and_restores_its_state() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    @decision_task(swf_workflow_type="gc_probe")
+    def gc_probe() -> None:
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    decide(HistoryBuilder("gc_probe").events, gc_probe)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        decide(HistoryBuilder("gc_probe").events, gc_probe)
+        assert not gc.isenabled()  # an application's choice is kept
+    finally:
+        gc.enable()
