@@ -1,0 +1,12 @@
+"""swflow devserver: an SWF-compatible server on SQLite, with a virtual clock.
+
+It speaks SWF's JSON 1.0 protocol, so boto3 reaches it unchanged with
+``endpoint_url`` or ``AWS_ENDPOINT_URL_SWF``. A development engine: production is
+Amazon SWF. It does not import the replay engine.
+"""
+
+from .clock import Clock
+from .faults import Fault
+from .server import DevServer
+
+__all__ = ["Clock", "DevServer", "Fault"]

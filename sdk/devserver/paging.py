@@ -1,0 +1,39 @@
+"""nextPageToken paging over lists: opaque tokens that carry an offset."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from .faults import Fault
+
+__all__ = ["decode_token", "encode_token", "page", "page_size"]
+
+
+def encode_token(state: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
+
+
+def decode_token(token: str) -> dict[str, Any]:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise Fault("ValidationException", "Invalid nextPageToken") from None
+    if not isinstance(state, dict):
+        raise Fault("ValidationException", "Invalid nextPageToken")
+    return state
+
+
+def page_size(p: dict[str, Any]) -> int:
+    return int(p.get("maximumPageSize") or 1000)
+
+
+def page(items: list[Any], p: dict[str, Any]) -> tuple[list[Any], dict[str, str]]:
+    """One page of ``items`` and, when more follow, ``{"nextPageToken": ...}``."""
+    offset = int(decode_token(p["nextPageToken"]).get("offset", 0)) if p.get("nextPageToken") else 0
+    size = page_size(p)
+    chunk = items[offset : offset + size]
+    if offset + size < len(items):
+        return chunk, {"nextPageToken": encode_token({"offset": offset + size})}
+    return chunk, {}

@@ -1,0 +1,93 @@
+"""The devserver as a whole: engine, scheduler and HTTP front, started and stopped."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .clock import Clock
+from .engine import Engine
+from .executions import Executions
+from .faults import Fault
+from .http import SwfHttpServer
+from .registry import Registry
+from .scheduler import Scheduler
+from .store import Store
+from .tasks import Tasks
+from .validation import operation_names
+
+__all__ = ["DevServer"]
+
+
+class DevServer:
+    """An SWF-compatible server on SQLite, in this process.
+
+    Example::
+
+        with DevServer(time_skipping=True) as server:
+            swf = boto3.client("swf", endpoint_url=server.endpoint, region_name="us-east-1")
+
+    Args:
+        host, port: where to listen (port 0: a free one).
+        db: SQLite file, or ``":memory:"``.
+        time_skipping: jump time to the next timer or timeout whenever nothing runs.
+        poll_timeout: how long a long poll waits for a task (SWF: 60 s).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str = ":memory:",
+        time_skipping: bool = False,
+        poll_timeout: float = 60.0,
+    ) -> None:
+        self.clock = Clock(skipping=time_skipping)
+        self.engine = Engine(Store(db), self.clock, poll_timeout=poll_timeout)
+        handlers = (Registry(self.engine), Executions(self.engine), Tasks(self.engine))
+        self.operations: dict[str, Any] = {}
+        for name in operation_names():
+            owner = next((h for h in handlers if hasattr(h, name)), None)
+            if owner is None:
+                raise RuntimeError(f"devserver does not implement {name}")
+            self.operations[name] = getattr(owner, name)
+        self.http = SwfHttpServer((host, port), self.dispatch)
+        self.scheduler = Scheduler(self.engine)
+        self._thread = threading.Thread(
+            target=self.http.serve_forever, name="swflow-devserver-http", daemon=True
+        )
+
+    def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        handler = self.operations.get(operation)
+        if handler is None:
+            raise Fault("UnknownOperationException", f"Unknown operation {operation}")
+        result: dict[str, Any] | None = handler(params)
+        return result
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.http.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> DevServer:
+        self._thread.start()
+        self.scheduler.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving: release long polls, finish the clock thread, close the file."""
+        with self.engine.lock:
+            self.engine.stopping = True
+            self.engine.changed.notify_all()
+        self.http.shutdown()
+        self.http.server_close()
+        self.scheduler.join(5)
+        with self.engine.lock:
+            self.engine.store.close()
+
+    def __enter__(self) -> DevServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

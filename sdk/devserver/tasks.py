@@ -1,0 +1,258 @@
+"""Decision and activity tasks: long polls, responses, heartbeats, backlog counts."""
+
+from __future__ import annotations
+
+import heapq
+import time
+from typing import Any
+
+from .decisions import apply_decisions, check_batch
+from .engine import Engine, _seconds
+from .executions import history_page
+from .faults import Fault
+from .model import ActivityTask, Execution
+from .paging import decode_token
+
+__all__ = ["Tasks"]
+
+
+class Tasks:
+    """The decider and worker operations."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # Long polling.
+
+    def _wait_for(self, kind: str, p: dict[str, Any]) -> tuple[Execution, str] | None:
+        """Hold the caller until a task of ``kind`` is on its list, or the poll times out.
+
+        Returns with the engine lock held (the caller claims the task under it).
+        """
+        engine = self.engine
+        key = (kind, p["domain"], p["taskList"]["name"])
+        engine.domain(p["domain"])
+        give_up = time.monotonic() + engine.poll_timeout
+        engine.waiting_pollers += 1
+        try:
+            while not engine.stopping:
+                engine.polled_at[key] = time.monotonic()
+                found = self._pop_live(kind, key)
+                if found is not None:
+                    return found
+                remaining = give_up - time.monotonic()
+                if remaining <= 0:
+                    return None
+                engine.changed.wait(remaining)
+            return None
+        finally:
+            engine.waiting_pollers -= 1
+
+    def _pop_live(self, kind: str, key: tuple[str, str, str]) -> tuple[Execution, str] | None:
+        queue = self.engine.queues.get(key)
+        while queue:
+            _, _, run_id, ref = heapq.heappop(queue)
+            execution = self.engine.executions.get(run_id)
+            if execution is None or not execution.is_open:
+                continue
+            if kind == "decision":
+                decision = execution.decision
+                if (
+                    decision
+                    and not decision.started_event_id
+                    and str(decision.scheduled_event_id) == ref
+                ):
+                    return execution, ref
+            else:
+                activity = execution.activities.get(ref)
+                if activity is not None and not activity.started_event_id:
+                    return execution, ref
+        return None
+
+    # Decisions.
+
+    def PollForDecisionTask(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self.engine
+        with engine.lock:
+            if p.get("nextPageToken"):
+                return self._next_decision_page(p)
+            found = self._wait_for("decision", p)
+            if found is None:
+                return {"taskToken": "", "startedEventId": 0, "previousStartedEventId": 0}
+            execution, _ = found
+            with engine.operation():
+                decision = execution.decision
+                assert decision is not None
+                started = engine.event(
+                    execution,
+                    "DecisionTaskStarted",
+                    scheduledEventId=decision.scheduled_event_id,
+                    identity=p.get("identity"),
+                )
+                decision.started_event_id = started
+                decision.started_at = engine.clock.now()
+                decision.token = f"d.{execution.run_id}.{decision.scheduled_event_id}"
+                engine.add_deadline(
+                    _seconds(execution.task_timeout), "decision", execution.run_id, decision.token
+                )
+                return self._decision_page(execution, p)
+
+    def _decision_page(self, execution: Execution, p: dict[str, Any]) -> dict[str, Any]:
+        decision = execution.decision
+        assert decision is not None
+        return history_page(
+            self.engine,
+            execution,
+            p,
+            decision.started_event_id,
+            extra={
+                "taskToken": decision.token,
+                "startedEventId": decision.started_event_id,
+                "previousStartedEventId": execution.previous_started_event_id,
+                "workflowExecution": {
+                    "workflowId": execution.workflow_id,
+                    "runId": execution.run_id,
+                },
+                "workflowType": {"name": execution.name, "version": execution.version},
+            },
+        )
+
+    def _next_decision_page(self, p: dict[str, Any]) -> dict[str, Any]:
+        run_id = str(decode_token(p["nextPageToken"]).get("run", ""))
+        execution = self.engine.executions.get(run_id)
+        if execution is None or execution.decision is None or not execution.decision.token:
+            raise Fault("UnknownResourceFault", "the decision task of this page is gone")
+        return self._decision_page(execution, p)
+
+    def _decision_owner(self, token: str) -> Execution:
+        _, _, rest = token.partition(".")
+        run_id, _, _ = rest.rpartition(".")
+        execution = self.engine.executions.get(run_id)
+        if (
+            execution is None
+            or not execution.is_open
+            or execution.decision is None
+            or execution.decision.token != token
+        ):
+            raise Fault("UnknownResourceFault", f"Unknown decision task: {token[:100]}")
+        return execution
+
+    def RespondDecisionTaskCompleted(self, p: dict[str, Any]) -> None:
+        engine = self.engine
+        decisions = p.get("decisions") or []
+        check_batch(decisions)  # a malformed batch applies nothing; the token stays usable
+        with engine.operation():
+            execution = self._decision_owner(p["taskToken"])
+            decision = execution.decision
+            assert decision is not None
+            completed = engine.event(
+                execution,
+                "DecisionTaskCompleted",
+                scheduledEventId=decision.scheduled_event_id,
+                startedEventId=decision.started_event_id,
+                executionContext=p.get("executionContext"),
+            )
+            execution.previous_started_event_id = decision.started_event_id
+            if "executionContext" in p:
+                execution.latest_context = p["executionContext"]
+            execution.decision = None
+            engine.completing = execution.run_id
+            try:
+                apply_decisions(engine, execution, decisions, completed)
+            finally:
+                engine.completing = None
+            if execution.is_open and execution.pending_decision:
+                engine.schedule_decision(execution)
+
+    def CountPendingDecisionTasks(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._count("decision", p)
+
+    # Activities.
+
+    def PollForActivityTask(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self.engine
+        with engine.lock:
+            found = self._wait_for("activity", p)
+            if found is None:
+                return {"taskToken": "", "startedEventId": 0}
+            execution, activity_id = found
+            with engine.operation():
+                activity = execution.activities[activity_id]
+                activity.started_event_id = engine.event(
+                    execution,
+                    "ActivityTaskStarted",
+                    scheduledEventId=activity.scheduled_event_id,
+                    identity=p.get("identity"),
+                )
+                activity.started_at = engine.clock.now()
+                activity.token = f"a.{execution.run_id}.{activity.scheduled_event_id}"
+                engine.arm_activity(execution, activity, activity.started_at)
+                out: dict[str, Any] = {
+                    "taskToken": activity.token,
+                    "activityId": activity.activity_id,
+                    "startedEventId": activity.started_event_id,
+                    "workflowExecution": {
+                        "workflowId": execution.workflow_id,
+                        "runId": execution.run_id,
+                    },
+                    "activityType": {"name": activity.name, "version": activity.version},
+                }
+                if activity.input is not None:
+                    out["input"] = activity.input
+                return out
+
+    def _activity(self, token: str) -> tuple[Execution, ActivityTask]:
+        _, _, rest = token.partition(".")
+        run_id, _, scheduled = rest.rpartition(".")
+        execution = self.engine.executions.get(run_id)
+        if execution is not None and execution.is_open:
+            for activity in execution.activities.values():
+                if activity.token == token and str(activity.scheduled_event_id) == scheduled:
+                    return execution, activity
+        raise Fault("UnknownResourceFault", f"Unknown activity task: {token[:100]}")
+
+    def RecordActivityTaskHeartbeat(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self.engine
+        with engine.operation():
+            execution, activity = self._activity(p["taskToken"])
+            activity.heartbeat_at = engine.clock.now()
+            if "details" in p:
+                activity.heartbeat_details = p["details"]
+            engine.touch(execution)
+            engine.arm_activity(execution, activity, activity.heartbeat_at)
+            return {"cancelRequested": bool(activity.cancel_requested_event_id)}
+
+    def _close_activity(self, p: dict[str, Any], kind: str, **attributes: Any) -> None:
+        engine = self.engine
+        with engine.operation():
+            execution, activity = self._activity(p["taskToken"])
+            del execution.activities[activity.activity_id]
+            if kind == "ActivityTaskCanceled" and activity.cancel_requested_event_id:
+                attributes["latestCancelRequestedEventId"] = activity.cancel_requested_event_id
+            engine.event(
+                execution,
+                kind,
+                scheduledEventId=activity.scheduled_event_id,
+                startedEventId=activity.started_event_id,
+                **attributes,
+            )
+
+    def RespondActivityTaskCompleted(self, p: dict[str, Any]) -> None:
+        self._close_activity(p, "ActivityTaskCompleted", result=p.get("result"))
+
+    def RespondActivityTaskFailed(self, p: dict[str, Any]) -> None:
+        self._close_activity(
+            p, "ActivityTaskFailed", reason=p.get("reason"), details=p.get("details")
+        )
+
+    def RespondActivityTaskCanceled(self, p: dict[str, Any]) -> None:
+        self._close_activity(p, "ActivityTaskCanceled", details=p.get("details"))
+
+    def CountPendingActivityTasks(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._count("activity", p)
+
+    def _count(self, kind: str, p: dict[str, Any]) -> dict[str, Any]:
+        with self.engine.lock:
+            self.engine.domain(p["domain"])
+            queue = self.engine.queues.get((kind, p["domain"], p["taskList"]["name"]), [])
+            return {"count": len(queue), "truncated": False}
