@@ -25,7 +25,10 @@ from .faults import Fault
 from .model import Domain, Execution, TypeInfo
 from .store import Store
 
-__all__ = ["Engine"]
+__all__ = ["EVENT_LIMIT", "Engine"]
+
+EVENT_LIMIT = 25_000
+"""Events per run; SWF terminates a run that would exceed it."""
 
 log = logging.getLogger("swflow.devserver")
 
@@ -81,8 +84,16 @@ def _seconds(duration: str | None) -> float | None:
 class Engine:
     """SWF semantics over an in-memory working copy persisted to SQLite."""
 
-    def __init__(self, store: Store, clock: Clock, *, poll_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        poll_timeout: float = 60.0,
+        event_limit: int = EVENT_LIMIT,
+    ) -> None:
         self.store = store
+        self.event_limit = event_limit
         self.clock = clock
         self.poll_timeout = poll_timeout
         self.lock = threading.RLock()
@@ -113,11 +124,28 @@ class Engine:
             self._changed = False
             with self.store.transaction():
                 yield
+                self._enforce_event_limit()
                 for run_id in self._dirty:
                     self.store.save_execution(self.executions[run_id])
             self.last_change = time.monotonic()
             if self._changed or self._dirty:
                 self.changed.notify_all()
+
+    def _enforce_event_limit(self) -> None:
+        """SWF terminates a run whose history reaches its cap (EVENT_LIMIT_EXCEEDED)."""
+        from .executions import close_run
+
+        for run_id in list(self._dirty):
+            execution = self.executions[run_id]
+            if execution.is_open and execution.next_event_id > self.event_limit:
+                close_run(
+                    self,
+                    execution,
+                    "WorkflowExecutionTerminated",
+                    cause="EVENT_LIMIT_EXCEEDED",
+                    childPolicy=execution.child_policy,
+                    reason="history reached the 25,000-event limit",
+                )
 
     def touch(self, execution: Execution) -> None:
         self._dirty.add(execution.run_id)

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from .clock import Clock
-from .engine import Engine
+from .engine import EVENT_LIMIT, Engine
 from .executions import Executions
 from .faults import Fault
 from .http import SwfHttpServer
@@ -32,6 +32,7 @@ class DevServer:
         db: SQLite file, or ``":memory:"``.
         time_skipping: jump time to the next timer or timeout whenever nothing runs.
         poll_timeout: how long a long poll waits for a task (SWF: 60 s).
+        event_limit: events per run before SWF's EVENT_LIMIT_EXCEEDED termination.
     """
 
     def __init__(
@@ -42,9 +43,12 @@ class DevServer:
         db: str = ":memory:",
         time_skipping: bool = False,
         poll_timeout: float = 60.0,
+        event_limit: int = EVENT_LIMIT,
     ) -> None:
         self.clock = Clock(skipping=time_skipping)
-        self.engine = Engine(Store(db), self.clock, poll_timeout=poll_timeout)
+        self.engine = Engine(
+            Store(db), self.clock, poll_timeout=poll_timeout, event_limit=event_limit
+        )
         handlers = (Registry(self.engine), Executions(self.engine), Tasks(self.engine))
         self.operations: dict[str, Any] = {}
         for name in operation_names():
