@@ -23,7 +23,7 @@ def _raw(
         request.add_header("X-Amz-Target", target)
     request.add_header("Content-Type", "application/x-amz-json-1.0")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
