@@ -6,7 +6,7 @@ Executions are kept in memory as the working copy and persisted as JSON rows (se
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,8 +126,9 @@ class Execution:
     def is_open(self) -> bool:
         return self.status == "OPEN"
 
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    def to_json(self) -> str:
+        """JSON text; nested records are read through their ``__dict__``, never copied."""
+        return json.dumps(self, default=vars, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Execution:

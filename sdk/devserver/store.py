@@ -83,7 +83,7 @@ class Store:
                 execution.domain,
                 execution.workflow_id,
                 int(execution.is_open),
-                json.dumps(execution.to_json()),
+                execution.to_json(),
             ),
         )
 

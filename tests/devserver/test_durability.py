@@ -30,10 +30,11 @@ def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
             "0.5",
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None
-    assert b"swflow devserver on" in process.stdout.readline()
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline()
+    assert b"swflow devserver on" in line, process.stderr.read().decode()[-3000:]
     return process
 
 

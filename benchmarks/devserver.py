@@ -1,0 +1,244 @@
+"""Devserver benchmark, side by side with moto's server in the same run.
+
+    python3 -m uv run --all-extras python benchmarks/devserver.py [--runs 5] [--quick]
+
+Both servers run in their own processes on 127.0.0.1 and are driven by the same boto3
+code: decision round trips per second (poll + respond), GetWorkflowExecutionHistory
+latency for 100 / 1,000 / 10,000-event histories, the CPU an idle long poll costs the
+devserver, and devserver latency as closed workflows accumulate (100 -> 10,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import boto3
+from botocore.config import Config
+
+from benchmarks._moto import free_port, moto_server
+
+DOMAIN = "bench"
+
+
+@contextmanager
+def devserver() -> Iterator[tuple[str, int]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "swflow.devserver",
+            "--port",
+            str(port),
+            "--db",
+            ":memory:",
+            "--poll-timeout",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    try:
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def client(endpoint: str) -> Any:
+    return boto3.client(
+        "swf",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        config=Config(read_timeout=70, retries={"max_attempts": 0}),
+    )
+
+
+def setup(swf: Any) -> None:
+    swf.register_domain(name=DOMAIN, workflowExecutionRetentionPeriodInDays="1")
+    swf.register_workflow_type(
+        domain=DOMAIN,
+        name="wf",
+        version="1",
+        defaultTaskList={"name": "decisions"},
+        defaultExecutionStartToCloseTimeout="86400",
+        defaultTaskStartToCloseTimeout="300",
+        defaultChildPolicy="TERMINATE",
+    )
+
+
+def start(swf: Any, workflow_id: str) -> str:
+    run_id: str = swf.start_workflow_execution(
+        domain=DOMAIN,
+        workflowId=workflow_id,
+        workflowType={"name": "wf", "version": "1"},
+        taskList={"name": "decisions"},
+        executionStartToCloseTimeout="86400",
+        taskStartToCloseTimeout="300",
+        childPolicy="TERMINATE",
+    )["runId"]
+    return run_id
+
+
+def round_trips_per_second(swf: Any, count: int, tag: str) -> float:
+    """Poll + respond (completing the run) for ``count`` waiting decision tasks."""
+    for n in range(count):
+        start(swf, f"{tag}-{n}")
+    began = time.perf_counter()
+    for _ in range(count):
+        task = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "decisions"})
+        swf.respond_decision_task_completed(
+            taskToken=task["taskToken"],
+            decisions=[
+                {
+                    "decisionType": "CompleteWorkflowExecution",
+                    "completeWorkflowExecutionDecisionAttributes": {"result": "ok"},
+                }
+            ],
+        )
+    return count / (time.perf_counter() - began)
+
+
+def history_latency(swf: Any, events: int, runs: int, tag: str) -> float:
+    """Median seconds to fetch a whole ``events``-event history (all pages)."""
+    workflow_id = f"{tag}-history-{events}"
+    run_id = start(swf, workflow_id)
+    for n in range(events - 2):  # started + decision scheduled are the first two
+        swf.signal_workflow_execution(
+            domain=DOMAIN, workflowId=workflow_id, signalName=f"s{n}", input="x"
+        )  # moto crashes on a signal without input
+    paginator = swf.get_paginator("get_workflow_execution_history")
+
+    def fetch() -> int:
+        pages = paginator.paginate(
+            domain=DOMAIN, execution={"workflowId": workflow_id, "runId": run_id}
+        )
+        return sum(len(page["events"]) for page in pages)
+
+    assert fetch() >= events
+    return median(fetch, runs)
+
+
+def median(action: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
+
+
+def idle_cpu_percent(endpoint: str, pid: int, seconds: float = 5.0) -> float:
+    swf = client(endpoint)
+    before, began = cpu_seconds(pid), time.monotonic()
+    while time.monotonic() - began < seconds:
+        swf.poll_for_activity_task(domain=DOMAIN, taskList={"name": "idle"})
+    return 100 * (cpu_seconds(pid) - before) / (time.monotonic() - began)
+
+
+def latency_as_runs_accumulate(swf: Any, checkpoints: list[int], runs: int) -> list[float]:
+    """Median start+describe latency after 100, ... closed workflows."""
+    results, closed = [], 0
+    for target in checkpoints:
+        while closed < target:
+            start(swf, f"acc-{closed}")
+            swf.terminate_workflow_execution(domain=DOMAIN, workflowId=f"acc-{closed}")
+            closed += 1
+
+        def probe(n: list[int] = [0]) -> None:  # noqa: B006 - a counter across calls
+            n[0] += 1
+            run_id = start(swf, f"probe-{target}-{n[0]}")
+            swf.describe_workflow_execution(
+                domain=DOMAIN, execution={"workflowId": f"probe-{target}-{n[0]}", "runId": run_id}
+            )
+            swf.terminate_workflow_execution(domain=DOMAIN, workflowId=f"probe-{target}-{n[0]}")
+
+        results.append(median(probe, runs * 4))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    sizes = [100, 1000] if args.quick else [100, 1000, 10_000]
+    trips = 100 if args.quick else 300
+    print(
+        f"devserver benchmark: medians of {args.runs} runs; both servers in their own "
+        f"processes on 127.0.0.1; Python {sys.version.split()[0]}"
+    )
+    figures: dict[str, dict[str, float]] = {}
+    with devserver() as (endpoint, pid):
+        swf = client(endpoint)
+        setup(swf)
+        figures["devserver"] = {"trips": round_trips_per_second(swf, trips, "rt")}
+        for size in sizes:
+            figures["devserver"][f"h{size}"] = history_latency(swf, size, args.runs, "d")
+        idle = idle_cpu_percent(endpoint, pid)
+        checkpoints = [100, 1000] if args.quick else [100, 1000, 10_000]
+        accumulated = latency_as_runs_accumulate(swf, checkpoints, args.runs)
+    with moto_server() as endpoint:
+        swf = client(endpoint)
+        setup(swf)
+        figures["moto"] = {"trips": round_trips_per_second(swf, trips, "rt")}
+        for size in sizes:
+            figures["moto"][f"h{size}"] = history_latency(swf, size, args.runs, "m")
+
+    ours, theirs = figures["devserver"], figures["moto"]
+    rows = [
+        [
+            "decision round trips/s",
+            f"{ours['trips']:,.0f}",
+            f"{theirs['trips']:,.0f}",
+            f"{ours['trips'] / theirs['trips']:.1f}x",
+        ]
+    ]
+    for size in sizes:
+        key = f"h{size}"
+        rows.append(
+            [
+                f"history of {size:,} events, ms",
+                f"{ours[key] * 1e3:,.1f}",
+                f"{theirs[key] * 1e3:,.1f}",
+                f"{theirs[key] / ours[key]:.1f}x",
+            ]
+        )
+    header = ["measure", "devserver", "moto server", "devserver advantage"]
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=True)]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print(
+            "  ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    print(f"\nidle long-polling worker: devserver CPU {idle:.2f}% (target < 1%)")
+    labels = ", ".join(
+        f"{n:,} closed: {t * 1e3:.2f} ms" for n, t in zip(checkpoints, accumulated, strict=True)
+    )
+    print(
+        f"start+describe+terminate latency as runs accumulate: {labels} "
+        f"({accumulated[-1] / accumulated[0]:.2f}x; target <= 2x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
