@@ -11,6 +11,7 @@ devserver, and devserver latency as closed workflows accumulate (100 -> 10,000).
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from botocore.config import Config
 from benchmarks._moto import free_port, moto_server
 
 DOMAIN = "bench"
+_PROBES = itertools.count()  # unique probe workflow ids
 
 
 @contextmanager
@@ -162,13 +164,13 @@ def latency_as_runs_accumulate(swf: Any, checkpoints: list[int], runs: int) -> l
             swf.terminate_workflow_execution(domain=DOMAIN, workflowId=f"acc-{closed}")
             closed += 1
 
-        def probe(n: list[int] = [0]) -> None:  # noqa: B006 - a counter across calls
-            n[0] += 1
-            run_id = start(swf, f"probe-{target}-{n[0]}")
+        def probe() -> None:
+            workflow_id = f"probe-{next(_PROBES)}"
+            run_id = start(swf, workflow_id)
             swf.describe_workflow_execution(
-                domain=DOMAIN, execution={"workflowId": f"probe-{target}-{n[0]}", "runId": run_id}
+                domain=DOMAIN, execution={"workflowId": workflow_id, "runId": run_id}
             )
-            swf.terminate_workflow_execution(domain=DOMAIN, workflowId=f"probe-{target}-{n[0]}")
+            swf.terminate_workflow_execution(domain=DOMAIN, workflowId=workflow_id)
 
         results.append(median(probe, runs * 4))
     return results
