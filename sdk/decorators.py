@@ -314,6 +314,29 @@ def _check_function(function: Any, decorator: str) -> None:
         raise ConfigurationError(f"@{decorator} decorates a function, got {function!r}")
 
 
+def _task_fields(
+    func: Callable[..., Any],
+    prefix: str,
+    *,
+    type_name: str | None,
+    version: str,
+    domain: str | None,
+    channels: tuple[Serializer | None, DataStore | None, Serializer | None, DataStore | None],
+) -> dict[str, Any]:
+    """What activities and workflows validate alike: the function, SWF type, channels."""
+    _check_function(func, "activity_task" if prefix == "swf_task" else "decision_task")
+    input_serializer, input_store, result_serializer, result_store = channels
+    return {
+        "function": func,
+        "name": _name(func.__qualname__ if type_name is None else type_name, f"{prefix}_type")
+        or "",
+        "version": _name(version, f"{prefix}_version", 64) or "",
+        "domain": _name(domain, "swf_domain"),
+        "input": _channel(input_serializer, input_store, "input"),
+        "result": _channel(result_serializer, result_store, "result"),
+    }
+
+
 def activity_task(
     function: Callable[..., Any] | None = None,
     *,
@@ -342,18 +365,21 @@ def activity_task(
     """
 
     def decorate(func: Callable[..., Any]) -> ActivityTask:
-        _check_function(func, "activity_task")
         definition = ActivityDefinition(
-            function=func,
-            name=_name(
-                func.__qualname__ if swf_task_type is None else swf_task_type, "swf_task_type"
-            )
-            or "",
-            version=_name(swf_task_version, "swf_task_version", 64) or "",
-            domain=_name(swf_domain, "swf_domain"),
+            **_task_fields(
+                func,
+                "swf_task",
+                type_name=swf_task_type,
+                version=swf_task_version,
+                domain=swf_domain,
+                channels=(
+                    input_data_serializer,
+                    input_data_store,
+                    result_data_serializer,
+                    result_data_store,
+                ),
+            ),
             options=ActivityOptions(task_list=swf_task_list).replace(**dict(options)),
-            input=_channel(input_data_serializer, input_data_store, "input"),
-            result=_channel(result_data_serializer, result_data_store, "result"),
         )
         return ActivityTask(definition, definition.options)
 
@@ -385,19 +411,21 @@ def decision_task(
     """
 
     def decorate(func: Callable[..., Any]) -> WorkflowTask:
-        _check_function(func, "decision_task")
         definition = WorkflowDefinition(
-            function=func,
-            name=_name(
-                func.__qualname__ if swf_workflow_type is None else swf_workflow_type,
-                "swf_workflow_type",
-            )
-            or "",
-            version=_name(swf_workflow_version, "swf_workflow_version", 64) or "",
-            domain=_name(swf_domain, "swf_domain"),
+            **_task_fields(
+                func,
+                "swf_workflow",
+                type_name=swf_workflow_type,
+                version=swf_workflow_version,
+                domain=swf_domain,
+                channels=(
+                    input_data_serializer,
+                    input_data_store,
+                    result_data_serializer,
+                    result_data_store,
+                ),
+            ),
             options=WorkflowOptions(task_list=swf_task_list).replace(**options),
-            input=_channel(input_data_serializer, input_data_store, "input"),
-            result=_channel(result_data_serializer, result_data_store, "result"),
         )
         return WorkflowTask(definition, definition.options)
 

@@ -42,8 +42,13 @@ def test_regular_install_gives_one_swflow_package(tmp_path: Path) -> None:
         str(REPO),
         cwd=tmp_path,
     )
-    top_level = sorted(path.name for path in target.iterdir() if not path.name.endswith("-info"))
+    top_level = sorted(
+        path.name
+        for path in target.iterdir()
+        if not path.name.endswith("-info") and path.name != "bin"  # bin/: the swflow command
+    )
     assert top_level == ["swflow"]
+    assert (target / "bin" / "swflow").is_file()
     installed = target / "swflow"
     assert (installed / "py.typed").is_file()
     assert (installed / "serializers" / "json_serializer.py").is_file()
