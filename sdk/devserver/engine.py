@@ -183,22 +183,25 @@ class Engine:
     def schedule_decision(self, execution: Execution) -> None:
         from .model import DecisionTask
 
+        task_list = execution.override_task_list or execution.task_list
         scheduled = self.event(
             execution,
             "DecisionTaskScheduled",
-            taskList={"name": execution.task_list},
+            taskList={"name": task_list},
             startToCloseTimeout=execution.task_timeout,
             taskPriority=str(execution.priority),
+            scheduleToStartTimeout=execution.override_schedule_to_start,
         )
-        execution.decision = DecisionTask(scheduled)
+        execution.decision = DecisionTask(scheduled, task_list)
         execution.pending_decision = False
-        self.enqueue(
-            "decision",
-            execution,
-            execution.task_list,
-            execution.priority,
-            str(scheduled),
-        )
+        self.enqueue("decision", execution, task_list, execution.priority, str(scheduled))
+        if execution.override_task_list:  # a temporary override must be taken in time
+            self.add_deadline(
+                _seconds(execution.override_schedule_to_start),
+                "decision-start",
+                execution.run_id,
+                str(scheduled),
+            )
 
     def enqueue(
         self, kind: str, execution: Execution, task_list: str, priority: int, ref: str
@@ -288,7 +291,7 @@ class Engine:
                     self.enqueue(
                         "decision",
                         execution,
-                        execution.task_list,
+                        decision.task_list or execution.task_list,
                         execution.priority,
                         str(decision.scheduled_event_id),
                     )

@@ -126,7 +126,7 @@ def close_run(engine: Engine, execution: Execution, kind: str, **attributes: Any
         engine.dequeue(
             "decision",
             execution.domain,
-            execution.task_list,
+            execution.decision.task_list or execution.task_list,
             execution.run_id,
             str(execution.decision.scheduled_event_id),
         )
@@ -343,9 +343,11 @@ def history_page(
     execution: Execution,
     p: dict[str, Any],
     last: int,
+    *,
     extra: dict[str, Any] | None = None,
+    first: int = 1,
 ) -> dict[str, Any]:
-    """Events 1..last (or newest first), one page, with a token for the rest."""
+    """Events first..last (or newest first), one page, with a token for the rest."""
     reverse = bool(p.get("reverseOrder"))
     size = page_size(p)
     if p.get("nextPageToken"):
@@ -354,16 +356,15 @@ def history_page(
             raise Fault("ValidationException", "nextPageToken belongs to another history")
         start = int(state["next"])
     else:
-        start = last if reverse else 1
-    first, stop = (
-        (max(1, start - size + 1), start) if reverse else (start, min(last, start + size - 1))
+        start = last if reverse else first
+    low, high = (
+        (max(first, start - size + 1), start) if reverse else (start, min(last, start + size - 1))
     )
-    bodies = engine.store.events(execution.run_id, first, stop, reverse=reverse)
+    bodies = engine.store.events(execution.run_id, low, high, reverse=reverse)
     out = {"events": _Raw(bodies), **(extra or {})}
-    more = first > 1 if reverse else stop < last
-    if more:
+    if low > first if reverse else high < last:
         out["nextPageToken"] = encode_token(
-            {"run": execution.run_id, "next": first - 1 if reverse else stop + 1}
+            {"run": execution.run_id, "next": low - 1 if reverse else high + 1}
         )
     return out
 

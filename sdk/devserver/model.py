@@ -50,6 +50,7 @@ class DecisionTask:
     """The one decision task an execution may have open."""
 
     scheduled_event_id: int
+    task_list: str = ""  # the list it waits on (an override's, if one is active)
     token: str = ""
     started_event_id: int = 0
     started_at: float = 0.0
@@ -117,6 +118,8 @@ class Execution:
     next_event_id: int = 1
     decision: DecisionTask | None = None
     pending_decision: bool = False  # events arrived while a decision task was started
+    override_task_list: str | None = None  # temporary decision task list (SWF's override)
+    override_schedule_to_start: str | None = None
     previous_started_event_id: int = 0
     activities: dict[str, ActivityTask] = field(default_factory=dict)
     timers: dict[str, TimerRef] = field(default_factory=dict)

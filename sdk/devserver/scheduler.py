@@ -9,6 +9,7 @@ import time
 
 from .engine import Deadline, Engine
 from .executions import close_run
+from .model import Execution
 
 __all__ = ["Scheduler"]
 
@@ -88,10 +89,13 @@ class Scheduler:
                     timerId=timer.timer_id,
                     startedEventId=timer.started_event_id,
                 )
+        elif deadline.kind == "decision-start":
+            self._override_expired(execution, deadline)
         elif deadline.kind == "decision":
             decision = execution.decision
             if decision is not None and decision.token == deadline.ref:
                 execution.decision = None
+                execution.override_task_list = execution.override_schedule_to_start = None
                 engine.event(
                     execution,
                     "DecisionTaskTimedOut",
@@ -102,6 +106,30 @@ class Scheduler:
                 engine.schedule_decision(execution)
         else:
             self._activity_timeout(deadline, deadline.kind.split(":", 1)[1])
+
+    def _override_expired(self, execution: Execution, deadline: Deadline) -> None:
+        """A temporary task-list override not taken in time: back to the run's own list."""
+        engine = self.engine
+        decision = execution.decision
+        if (
+            decision is None
+            or decision.started_event_id
+            or str(decision.scheduled_event_id) != deadline.ref
+        ):
+            return
+        engine.dequeue(
+            "decision", execution.domain, decision.task_list, execution.run_id, deadline.ref
+        )
+        execution.decision = None
+        execution.override_task_list = execution.override_schedule_to_start = None
+        engine.event(
+            execution,
+            "DecisionTaskTimedOut",
+            timeoutType="SCHEDULE_TO_START",
+            scheduledEventId=decision.scheduled_event_id,
+            startedEventId=0,
+        )
+        engine.schedule_decision(execution)
 
     def _activity_timeout(self, deadline: Deadline, timeout_type: str) -> None:
         engine = self.engine

@@ -16,6 +16,18 @@ from .paging import decode_token
 __all__ = ["Tasks"]
 
 
+def _override_task_list(execution: Execution, p: dict[str, Any]) -> None:
+    """Where the next decision tasks go: a new list for good, or for one task."""
+    if "taskList" not in p:
+        return
+    if p.get("taskListScheduleToStartTimeout"):
+        execution.override_task_list = p["taskList"]["name"]
+        execution.override_schedule_to_start = p["taskListScheduleToStartTimeout"]
+    else:
+        execution.task_list = p["taskList"]["name"]
+        execution.override_task_list = execution.override_schedule_to_start = None
+
+
 class Tasks:
     """The decider and worker operations."""
 
@@ -100,11 +112,15 @@ class Tasks:
     def _decision_page(self, execution: Execution, p: dict[str, Any]) -> dict[str, Any]:
         decision = execution.decision
         assert decision is not None
+        first = 1
+        if p.get("startAtPreviousStartedEvent") and execution.previous_started_event_id:
+            first = execution.previous_started_event_id
         return history_page(
             self.engine,
             execution,
             p,
             decision.started_event_id,
+            first=first,
             extra={
                 "taskToken": decision.token,
                 "startedEventId": decision.started_event_id,
@@ -151,7 +167,10 @@ class Tasks:
                 scheduledEventId=decision.scheduled_event_id,
                 startedEventId=decision.started_event_id,
                 executionContext=p.get("executionContext"),
+                taskList=p.get("taskList"),
+                taskListScheduleToStartTimeout=p.get("taskListScheduleToStartTimeout"),
             )
+            _override_task_list(execution, p)
             execution.previous_started_event_id = decision.started_event_id
             if "executionContext" in p:
                 execution.latest_context = p["executionContext"]

@@ -395,3 +395,50 @@ def test_visibility_lists_and_counts(swf: Any) -> None:
         swf.count_pending_decision_tasks(domain=DOMAIN, taskList={"name": "decisions"})["count"]
         == 3
     )
+
+
+def test_a_permanent_decision_task_list_override(swf: Any) -> None:
+    run = Workflow(swf)
+    task = run.decision_task()
+    swf.respond_decision_task_completed(
+        taskToken=task["taskToken"], decisions=[], taskList={"name": "elsewhere"}
+    )
+    swf.signal_workflow_execution(domain=DOMAIN, workflowId="w1", signalName="go")
+    moved = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "elsewhere"})
+    assert moved["workflowExecution"]["runId"] == run.run_id
+    swf.signal_workflow_execution(domain=DOMAIN, workflowId="w1", signalName="again")
+    assert run.decision_task()["taskToken"] == ""  # the run's first list gets nothing now
+    assert run.describe()["executionConfiguration"]["taskList"] == {"name": "elsewhere"}
+
+
+def test_a_temporary_override_not_taken_in_time_reverts(server: DevServer, swf: Any) -> None:
+    run = Workflow(swf)
+    task = run.decision_task()
+    swf.respond_decision_task_completed(
+        taskToken=task["taskToken"],
+        decisions=[],
+        taskList={"name": "gpu-deciders"},
+        taskListScheduleToStartTimeout="60",
+    )
+    swf.signal_workflow_execution(domain=DOMAIN, workflowId="w1", signalName="go")
+    assert run.history()[-1]["decisionTaskScheduledEventAttributes"]["taskList"] == {
+        "name": "gpu-deciders"
+    }
+    server.clock.advance(61)
+    back = run.decision_task()  # on the run's own list again
+    assert back["taskToken"] and "DecisionTaskTimedOut" in [e["eventType"] for e in back["events"]]
+    timed_out = next(e for e in back["events"] if e["eventType"] == "DecisionTaskTimedOut")
+    assert timed_out["decisionTaskTimedOutEventAttributes"]["timeoutType"] == "SCHEDULE_TO_START"
+
+
+def test_start_at_previous_started_event(swf: Any) -> None:
+    run = Workflow(swf)
+    first = run.decision_task()
+    run.decide(task=first)
+    swf.signal_workflow_execution(domain=DOMAIN, workflowId="w1", signalName="go")
+    task = swf.poll_for_decision_task(
+        domain=DOMAIN, taskList={"name": "decisions"}, startAtPreviousStartedEvent=True
+    )
+    assert task["previousStartedEventId"] == first["startedEventId"]
+    assert task["events"][0]["eventId"] == first["startedEventId"]
+    assert task["events"][-1]["eventType"] == "DecisionTaskStarted"
