@@ -4,7 +4,11 @@ Deciders are plain Python functions replayed against the SWF history; every payl
 goes through a serializer and a data store chosen per decorator.
 """
 
+from .activity_context import ActivityCanceledError, ActivityInfo, current_activity, heartbeat
+from .activity_worker import DistributedActivityWorker
+from .client import WorkflowClient, WorkflowHandle
 from .clock import now
+from .decision_worker import DistributedDecisionWorker
 from .decorators import RetryPolicy, activity_task, cached, decision_task
 from .errors import (
     ConfigurationError,
@@ -16,14 +20,23 @@ from .errors import (
     PayloadNotFoundError,
     PayloadStoreError,
     PayloadTooLargeError,
+    ResultTimeoutError,
     SerializationError,
     SwflowError,
     UnknownSerializerError,
     UnknownStoreError,
     UnsafeReferenceError,
     UnsupportedEnvelopeError,
+    WorkflowAlreadyStartedError,
+    WorkflowCanceledError,
+    WorkflowError,
+    WorkflowFailedError,
+    WorkflowNotFoundError,
+    WorkflowTerminatedError,
+    WorkflowTimedOutError,
 )
 from .history import HistoryError
+from .local import LocalDecisionWorker
 from .payloads import Channel, Envelope, PayloadCodec, decode, default_codec, encode, parse_envelope
 from .promise import (
     ActivityTaskError,
@@ -38,8 +51,11 @@ from .promise import (
     wait_all,
 )
 from .replay import DecisionResult, continue_as_new, decide
+from .run_info import HistoryEvent, RunInfo
 
 __all__ = [
+    "ActivityCanceledError",
+    "ActivityInfo",
     "ActivityTaskError",
     "CachedCallError",
     "Channel",
@@ -47,8 +63,12 @@ __all__ = [
     "ConfigurationError",
     "DecisionResult",
     "DeserializationError",
+    "DistributedActivityWorker",
+    "DistributedDecisionWorker",
     "Envelope",
     "HistoryError",
+    "HistoryEvent",
+    "LocalDecisionWorker",
     "MissingDependencyError",
     "NonDeterministicWorkflowError",
     "PayloadCodec",
@@ -58,7 +78,9 @@ __all__ = [
     "PayloadStoreError",
     "PayloadTooLargeError",
     "Promise",
+    "ResultTimeoutError",
     "RetryPolicy",
+    "RunInfo",
     "SerializationError",
     "Signal",
     "SwflowError",
@@ -69,15 +91,26 @@ __all__ = [
     "UnknownStoreError",
     "UnsafeReferenceError",
     "UnsupportedEnvelopeError",
+    "WorkflowAlreadyStartedError",
+    "WorkflowCanceledError",
+    "WorkflowClient",
+    "WorkflowError",
+    "WorkflowFailedError",
+    "WorkflowHandle",
+    "WorkflowNotFoundError",
+    "WorkflowTerminatedError",
+    "WorkflowTimedOutError",
     "activity_task",
     "cached",
     "continue_as_new",
+    "current_activity",
     "decide",
     "decision_task",
     "decode",
     "default_codec",
     "encode",
     "first_completed",
+    "heartbeat",
     "now",
     "parse_envelope",
     "wait_all",

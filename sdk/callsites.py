@@ -30,6 +30,7 @@ from .decorators import (
     WorkflowDefinition,
 )
 from .errors import NonDeterministicWorkflowError, PayloadError
+from .failures import qualified
 from .history import ActivityState, ChildState, ExecutionState
 from .payloads import PayloadCodec
 from .promise import (
@@ -42,20 +43,11 @@ from .promise import (
     TimerPromise,
 )
 
-__all__ = ["WAKEUP_PREFIX", "CallSites", "qualified"]
+__all__ = ["WAKEUP_PREFIX", "CallSites"]
 
 WAKEUP_PREFIX = "swflow.more."
 """Timers that only make SWF hand out the next decision task (see replay._within_limit)."""
 _UNSAFE_ID = re.compile(r"[:/|\x00-\x1f\x7f-\x9f]")
-
-
-def qualified(error: BaseException) -> str:
-    kind = type(error)
-    return (
-        kind.__qualname__
-        if kind.__module__ == "builtins"
-        else f"{kind.__module__}.{kind.__qualname__}"
-    )
 
 
 class CallSites:
@@ -79,8 +71,10 @@ class CallSites:
         self.cached_calls: dict[str, int] = {}
         self.signal_calls: dict[str, int] = {}
         self.visited: set[str] = set()  # activity, timer and child ids the code asked for
+        self.scheduled: dict[tuple[str, str, str], TaskDefinition] = {}  # by kind, name, version
         self.blocked: list[str] = []
         self.nondeterminism: NonDeterministicWorkflowError | None = None
+        codec.register_store(definition.input.store)  # read with the writer's configuration
 
     # Activities.
 
@@ -90,6 +84,7 @@ class CallSites:
         self.sequence["activity"] += 1
         site = self.sequence["activity"]
         definition, retry = call.definition, call.options.retry
+        self.codec.register_store(definition.result.store)
         promise: Promise[Any] = Promise(f"activity {definition.name} #{site}")
         if (args or kwargs) and _waits_on_inputs(args, kwargs):
             return promise  # scheduled once its inputs are ready
@@ -120,6 +115,7 @@ class CallSites:
     ) -> None:
         definition, options = call.definition, call.options
         owner = f"activity {definition.name} {definition.version}"
+        self.scheduled[("activity", definition.name, definition.version)] = definition
         self.decisions.append(
             ScheduleActivityTask(
                 activity_id=activity_id,
@@ -225,6 +221,7 @@ class CallSites:
         self.sequence["child"] += 1
         site = self.sequence["child"]
         definition, options = call.definition, call.options
+        self.codec.register_store(definition.result.store)
         workflow_id = (
             options.workflow_id
             or _UNSAFE_ID.sub("_", f"{self.workflow_id}.{self.run_id}.c{site}".replace("..", "."))[
@@ -237,6 +234,7 @@ class CallSites:
         record = self.state.children.get(workflow_id)
         self.visited.add(f"child:{workflow_id}")
         if record is None:
+            self.scheduled[("workflow", definition.name, definition.version)] = definition
             self.decisions.append(
                 StartChildWorkflowExecution(
                     workflow_id=workflow_id,

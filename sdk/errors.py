@@ -6,6 +6,14 @@ The tree::
     ├── ConfigurationError          a bad decorator or worker option (also a ValueError)
     ├── NonDeterministicWorkflowError   the code no longer matches the recorded history
     ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
+    ├── WorkflowError               a workflow run ended without a result (client side)
+    │   ├── WorkflowFailedError         the decider raised, or it was failed (reason, details)
+    │   ├── WorkflowCanceledError       it was canceled on request
+    │   ├── WorkflowTerminatedError     it was terminated (reason, details)
+    │   └── WorkflowTimedOutError       it outlived its execution timeout
+    ├── WorkflowNotFoundError       no such workflow execution (also a LookupError)
+    ├── WorkflowAlreadyStartedError an open run already has this workflow id
+    ├── ResultTimeoutError          waited for a result longer than asked (also a TimeoutError)
     └── PayloadError                anything on the value <-> bytes <-> location path
         ├── PayloadTooLargeError    an inline payload would not fit its SWF field
         ├── PayloadNotFoundError    a reference points at nothing (object, file or bucket gone)
@@ -34,12 +42,20 @@ __all__ = [
     "PayloadNotFoundError",
     "PayloadStoreError",
     "PayloadTooLargeError",
+    "ResultTimeoutError",
     "SerializationError",
     "SwflowError",
     "UnknownSerializerError",
     "UnknownStoreError",
     "UnsafeReferenceError",
     "UnsupportedEnvelopeError",
+    "WorkflowAlreadyStartedError",
+    "WorkflowCanceledError",
+    "WorkflowError",
+    "WorkflowFailedError",
+    "WorkflowNotFoundError",
+    "WorkflowTerminatedError",
+    "WorkflowTimedOutError",
 ]
 
 
@@ -69,6 +85,60 @@ class MissingDependencyError(SwflowError, ImportError):
         )
         self.package = package
         self.extra = extra
+
+
+class WorkflowError(SwflowError):
+    """A workflow run ended without a result.
+
+    Attributes:
+        workflow_id, run_id: the run (the last one, after continue-as-new).
+        reason: SWF's reason, when there is one.
+        details: the decoded details (for failures swflow wrote: a dict with
+            ``type``, ``message`` and ``traceback``), else None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        workflow_id: str = "",
+        run_id: str = "",
+        reason: str | None = None,
+        details: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.workflow_id = workflow_id
+        self.run_id = run_id
+        self.reason = reason
+        self.details = details
+
+
+class WorkflowFailedError(WorkflowError):
+    """The run failed: its decider raised, or a decision failed it."""
+
+
+class WorkflowCanceledError(WorkflowError):
+    """The run was canceled on request."""
+
+
+class WorkflowTerminatedError(WorkflowError):
+    """The run was terminated (by a person, a parent's child policy, or SWF's limits)."""
+
+
+class WorkflowTimedOutError(WorkflowError):
+    """The run exceeded its execution start-to-close timeout."""
+
+
+class WorkflowNotFoundError(SwflowError, LookupError):
+    """No workflow execution with this id (and run id) exists in the domain."""
+
+
+class WorkflowAlreadyStartedError(SwflowError):
+    """An open run already has this workflow id in the domain."""
+
+
+class ResultTimeoutError(SwflowError, TimeoutError):
+    """The run was still open when the caller stopped waiting for its result."""
 
 
 class PayloadError(SwflowError):

@@ -155,10 +155,12 @@ class PayloadCodec:
         self, *, cache_bytes: int = DEFAULT_CACHE_BYTES, stores: tuple[DataStore, ...] = ()
     ) -> None:
         self._lock = threading.Lock()
+        self.bytes_fetched = 0  # read from out-of-band stores (not the cache): for audits
         self._cache: LRUCache[Ref, bytes] | None = (
             LRUCache(maxsize=cache_bytes, getsizeof=len) if cache_bytes > 0 else None
         )
         self._stores: list[DataStore] = []
+        self._known: set[int] = set()  # ids of registered stores, for the fast path
         self._serializers: dict[str, Serializer] = {}
         self._inline = InlineDataStore()
         self._raw_json = json.JSONDecoder().raw_decode
@@ -166,10 +168,17 @@ class PayloadCodec:
             self.register_store(store)
 
     def register_store(self, store: DataStore) -> None:
-        """Read references that ``store`` serves with this configured instance."""
+        """Read references that ``store`` serves with this configured instance.
+
+        Cheap to repeat (the replay calls it for every task it meets), so the stores
+        that wrote a payload (with their endpoints and options) read it back.
+        """
+        if id(store) in self._known:
+            return
         with self._lock:
             if not any(known is store for known in self._stores):
                 self._stores.append(store)
+            self._known.add(id(store))
 
     def encode(
         self,
@@ -244,6 +253,8 @@ class PayloadCodec:
             if cached is not None:
                 return cached
         data = self._store_for(ref).get(ref)
+        with self._lock:
+            self.bytes_fetched += len(data)
         self._remember(ref, data)
         return data
 

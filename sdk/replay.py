@@ -10,18 +10,13 @@ decisions so far go out and the next decision task replays again).
 
 from __future__ import annotations
 
-import json
 import logging
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from swflow.serializers import JsonSerializer
-from swflow.stores import InlineDataStore
-
 from .calls import decode_call, encode_call
-from .callsites import WAKEUP_PREFIX, CallSites, qualified
+from .callsites import WAKEUP_PREFIX, CallSites
 from .context import decider_context
 from .decisions import (
     CLOSE_DECISIONS,
@@ -33,14 +28,11 @@ from .decisions import (
     RecordMarker,
     StartTimer,
 )
-from .decorators import (
-    WorkflowDefinition,
-    WorkflowTask,
-)
+from .decorators import TaskDefinition, WorkflowDefinition, WorkflowTask
 from .errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
+from .failures import failure_details, failure_reason
 from .gcpause import paused_gc
 from .history import Event, ExecutionState
-from .limits import DATA, REASON
 from .payloads import Channel, PayloadCodec, default_codec
 from .promise import (
     Blocked,
@@ -81,35 +73,17 @@ class DecisionResult:
         decisions: at most `MAX_DECISIONS`, close decision last.
         closes: True when the run closes with these decisions.
         waiting_on: descriptions of what the decider is blocked on.
+        tasks: the activities and child workflows these decisions start, so a worker
+            can register (or, locally, serve) their types.
     """
 
     decisions: list[Decision] = field(default_factory=list)
     closes: bool = False
     waiting_on: list[str] = field(default_factory=list)
+    tasks: list[TaskDefinition] = field(default_factory=list)
 
     def to_swf(self) -> list[dict[str, Any]]:
         return [decision.to_swf() for decision in self.decisions]
-
-
-def _failure_details(error: BaseException, codec: PayloadCodec) -> str:
-    """Failure details for SWF: an inline JSON envelope, trimmed to fit the field."""
-    trace = "".join(traceback.format_exception(error))
-    for keep in (len(trace), 20_000, 2_000, 0):
-        details = {
-            "type": qualified(error),
-            "message": str(error)[:10_000],
-            "traceback": trace[-keep:] if keep else "",
-        }
-        text = codec.encode(
-            details, JsonSerializer(), InlineDataStore(), field="details", limit=1 << 30
-        )
-        if len(text) <= DATA:
-            return text
-    return json.dumps({"type": qualified(error)})
-
-
-def _reason(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:REASON]
 
 
 def decide(
@@ -157,6 +131,7 @@ def decide(
                 )
             replay.decisions.append(outcome)
         result.waiting_on = replay.blocked
+        result.tasks = list(replay.scheduled.values())
         result.decisions = _within_limit(replay.decisions, state, max_decisions)
         result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
         return result
@@ -169,7 +144,7 @@ def _run(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
     except PayloadStoreError:
         raise
     except PayloadError as exc:
-        return FailWorkflowExecution(_reason(exc), _failure_details(exc, replay.codec))
+        return FailWorkflowExecution(failure_reason(exc), failure_details(exc, replay.codec))
     try:
         value = definition.function(*args, **kwargs)
         if isinstance(value, Promise):
@@ -182,8 +157,8 @@ def _run(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
     except (NonDeterministicWorkflowError, PayloadStoreError):
         raise
     except Exception as exc:
-        log.info("workflow %s failed: %s", replay.workflow_id, _reason(exc))
-        return FailWorkflowExecution(_reason(exc), _failure_details(exc, replay.codec))
+        log.info("workflow %s failed: %s", replay.workflow_id, failure_reason(exc))
+        return FailWorkflowExecution(failure_reason(exc), failure_details(exc, replay.codec))
     if replay.blocked:  # the user caught Blocked (bare except): still blocked
         return None
     return CompleteWorkflowExecution(_result(replay, definition.result, value))

@@ -30,6 +30,8 @@ __all__ = ["EVENT_LIMIT", "Engine"]
 EVENT_LIMIT = 25_000
 """Events per run; SWF terminates a run that would exceed it."""
 
+FRESH_TASK_GRACE = 1.0  # wall seconds a newly queued task holds time still, polled or not
+
 log = logging.getLogger("swflow.devserver")
 
 # Events that make SWF schedule a decision task (SWF-REFERENCE.md 4.2).
@@ -111,6 +113,7 @@ class Engine:
         self.last_change = time.monotonic()
         self.waiting_pollers = 0
         self.polled_at: dict[tuple[str, str, str], float] = {}  # wall time of the last poll
+        self.enqueued_at: dict[tuple[str, str, str], float] = {}  # wall time of the last task
         self.stopping = False
         self._rebuild()
 
@@ -127,8 +130,8 @@ class Engine:
                 self._enforce_event_limit()
                 for run_id in self._dirty:
                     self.store.save_execution(self.executions[run_id])
-            self.last_change = time.monotonic()
-            if self._changed or self._dirty:
+            if self._changed or self._dirty:  # reads do not delay time skipping
+                self.last_change = time.monotonic()
                 self.changed.notify_all()
 
     def _enforce_event_limit(self) -> None:
@@ -208,6 +211,7 @@ class Engine:
     ) -> None:
         queue = self.queues.setdefault((kind, execution.domain, task_list), [])
         heapq.heappush(queue, (-priority, next(self._seq), execution.run_id, ref))
+        self.enqueued_at[(kind, execution.domain, task_list)] = time.monotonic()
         self._changed = True
 
     def add_deadline(
@@ -360,7 +364,12 @@ class Engine:
     # ------------------------------------------------------------------ time
 
     def runnable(self) -> bool:
-        """Work in progress, or a queued task on a list someone polls: do not skip time."""
+        """Work in progress, or a queued task someone will take: do not skip time.
+
+        A task is taken when its list was polled lately, or when it was queued only
+        just now (a worker that learns of a new task list starts polling it a moment
+        after the decision that scheduled it).
+        """
         for execution in self.executions.values():
             if not execution.is_open:
                 continue
@@ -368,9 +377,15 @@ class Engine:
                 return True
             if any(a.started_event_id for a in execution.activities.values()):
                 return True
-        recent = time.monotonic() - 2 * self.poll_timeout
+        now = time.monotonic()
+        recent = now - 2 * self.poll_timeout
+        fresh = now - FRESH_TASK_GRACE
         return any(
-            queue and self.polled_at.get(key, -1e18) > recent for key, queue in self.queues.items()
+            queue
+            and (
+                self.polled_at.get(key, -1e18) > recent or self.enqueued_at.get(key, -1e18) > fresh
+            )
+            for key, queue in self.queues.items()
         )
 
     def dequeue(self, kind: str, domain: str, task_list: str, run_id: str, ref: str) -> None:

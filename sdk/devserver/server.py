@@ -59,7 +59,10 @@ class DevServer:
         self.http = SwfHttpServer((host, port), self.dispatch)
         self.scheduler = Scheduler(self.engine)
         self._thread = threading.Thread(
-            target=self.http.serve_forever, name="swflow-devserver-http", daemon=True
+            target=self.http.serve_forever,
+            args=(0.05,),  # how often shutdown() is noticed: stopping takes at most this
+            name="swflow-devserver-http",
+            daemon=True,
         )
 
     def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:

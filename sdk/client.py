@@ -1,0 +1,348 @@
+"""WorkflowClient: start workflows and follow them from outside, through boto3.
+
+``client.start(decider, *args)`` writes the arguments through the decider's input
+channel (a resolved promise passed as an argument travels by reference) and returns a
+`WorkflowHandle`; ``handle.result()`` waits for the run, follows continue-as-new to the
+last run, and returns the decoded result or raises the `WorkflowError` that ended it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from swflow.serializers import JsonSerializer, Serializer
+from swflow.stores import DataStore, InlineDataStore
+
+from .calls import encode_call, resolved_promise
+from .connection import fault_code, resolve_domain, swf_client
+from .decisions import duration
+from .decorators import WorkflowDefinition, WorkflowTask
+from .errors import (
+    ConfigurationError,
+    ResultTimeoutError,
+    WorkflowAlreadyStartedError,
+    WorkflowCanceledError,
+    WorkflowError,
+    WorkflowFailedError,
+    WorkflowNotFoundError,
+    WorkflowTerminatedError,
+    WorkflowTimedOutError,
+)
+from .payloads import PayloadCodec, default_codec
+from .promise import Promise
+from .registration import Registrar
+from .run_info import HistoryEvent, RunInfo
+
+__all__ = ["WorkflowClient", "WorkflowHandle"]
+
+_CLOSE_ERRORS: dict[str, tuple[type[WorkflowError], str, str]] = {
+    # close event -> (error, its attributes key, words)
+    "WorkflowExecutionFailed": (
+        WorkflowFailedError,
+        "workflowExecutionFailedEventAttributes",
+        "failed",
+    ),
+    "WorkflowExecutionCanceled": (
+        WorkflowCanceledError,
+        "workflowExecutionCanceledEventAttributes",
+        "was canceled",
+    ),
+    "WorkflowExecutionTerminated": (
+        WorkflowTerminatedError,
+        "workflowExecutionTerminatedEventAttributes",
+        "was terminated",
+    ),
+    "WorkflowExecutionTimedOut": (
+        WorkflowTimedOutError,
+        "workflowExecutionTimedOutEventAttributes",
+        "timed out",
+    ),
+}
+_BY_EXECUTION = {"get_workflow_execution_history", "describe_workflow_execution"}
+_WAIT = (0.02, 1.0)  # seconds: first and longest pause between looks at an open run
+
+
+class WorkflowClient:
+    """Starts and follows workflow executions in one domain.
+
+    Args:
+        domain: the domain (else the decider's ``swf_domain``, else ``SWF_DOMAIN``).
+        client: a boto3 SWF client (default: from boto3's configuration chain).
+        codec: payload codec (default: the process-wide one).
+    """
+
+    def __init__(
+        self, domain: str | None = None, *, client: Any = None, codec: PayloadCodec | None = None
+    ) -> None:
+        self.domain = domain
+        self.client = swf_client(client)
+        self.codec = codec or default_codec()
+        self.registrar = Registrar(self.client)
+
+    def start(
+        self,
+        decider: WorkflowTask | WorkflowDefinition,
+        *args: Any,
+        workflow_id: str | None = None,
+        tag_list: list[str] | None = None,
+        **options: Any,
+    ) -> WorkflowHandle:
+        """Start a run of ``decider`` with these arguments.
+
+        Args:
+            workflow_id: unique among open runs of the domain (default: type name + uuid).
+            tag_list: up to 5 tags, for filtering lists.
+            **options: `WorkflowOptions` fields for this run (``task_list``,
+                ``execution_start_to_close_timeout``, ``task_start_to_close_timeout``,
+                ``child_policy``, ``priority``), and keyword arguments of the decider
+                under ``kwargs={...}``.
+
+        Raises:
+            WorkflowAlreadyStartedError: an open run already has ``workflow_id``.
+        """
+        definition = decider.definition if isinstance(decider, WorkflowTask) else decider
+        if not isinstance(definition, WorkflowDefinition):
+            raise ConfigurationError(f"start() takes a @decision_task function, got {decider!r}")
+        kwargs = options.pop("kwargs", {})
+        run_options = definition.options.replace(**options)
+        for channel in (definition.input, definition.result):
+            self.codec.register_store(channel.store)  # read with the writer's configuration
+        domain = self._domain(definition)
+        task_list = run_options.task_list or definition.name
+        self.registrar.task_type(domain, definition, task_list)
+        workflow_id = workflow_id or f"{definition.name}-{uuid.uuid4()}"
+        params: dict[str, Any] = {
+            "domain": domain,
+            "workflowId": workflow_id,
+            "workflowType": definition.kind,
+            "taskList": {"name": task_list},
+            "input": encode_call(
+                args,
+                kwargs,
+                definition.input,
+                self.codec,
+                field="input",
+                owner=f"workflow {definition.name} {definition.version}",
+            ),
+            "executionStartToCloseTimeout": duration(run_options.execution_start_to_close_timeout),
+            "taskStartToCloseTimeout": duration(run_options.task_start_to_close_timeout),
+            "childPolicy": run_options.child_policy,
+        }
+        if tag_list:
+            params["tagList"] = tag_list
+        if run_options.priority is not None:
+            params["taskPriority"] = str(run_options.priority)
+        try:
+            run = self.client.start_workflow_execution(**params)
+        except Exception as exc:
+            if fault_code(exc) == "WorkflowExecutionAlreadyStartedFault":
+                raise WorkflowAlreadyStartedError(
+                    f"an open run of {workflow_id!r} already exists in {domain}"
+                ) from None
+            raise
+        return WorkflowHandle(self, domain, workflow_id, run["runId"])
+
+    def handle(self, workflow_id: str, run_id: str | None = None) -> WorkflowHandle:
+        """A handle on an existing run (default: the latest run of ``workflow_id``)."""
+        domain = self._domain(None)
+        if run_id is None:
+            runs = self.list_open(workflow_id=workflow_id) or self.list_closed(
+                workflow_id=workflow_id
+            )
+            if not runs:
+                raise WorkflowNotFoundError(f"no workflow {workflow_id!r} in {domain}")
+            run_id = max(runs, key=lambda run: run.start_time).run_id
+        return WorkflowHandle(self, domain, workflow_id, run_id)
+
+    def list_open(
+        self, *, workflow_id: str | None = None, since: datetime | None = None
+    ) -> list[RunInfo]:
+        """Open runs started since ``since`` (default: ever), newest first."""
+        return list(self._list("list_open_workflow_executions", workflow_id, since))
+
+    def list_closed(
+        self, *, workflow_id: str | None = None, since: datetime | None = None
+    ) -> list[RunInfo]:
+        """Closed runs started since ``since`` (default: ever), newest first."""
+        return list(self._list("list_closed_workflow_executions", workflow_id, since))
+
+    def _list(
+        self, operation: str, workflow_id: str | None, since: datetime | None
+    ) -> Iterator[RunInfo]:
+        params: dict[str, Any] = {
+            "domain": self._domain(None),
+            "startTimeFilter": {"oldestDate": since or datetime(1970, 1, 2, tzinfo=timezone.utc)},
+        }
+        if workflow_id:
+            params["executionFilter"] = {"workflowId": workflow_id}
+        for page in self.client.get_paginator(operation).paginate(**params):
+            for info in page["executionInfos"]:
+                yield RunInfo.from_swf(info)
+
+    def _domain(self, definition: WorkflowDefinition | None) -> str:
+        return resolve_domain(
+            self.domain, definition.domain if definition else None, "the workflow client"
+        )
+
+
+class WorkflowHandle:
+    """One workflow run, followed from outside."""
+
+    def __init__(self, client: WorkflowClient, domain: str, workflow_id: str, run_id: str) -> None:
+        self.client = client
+        self.domain = domain
+        self.workflow_id = workflow_id
+        self.run_id = run_id
+
+    def __repr__(self) -> str:
+        return f"<workflow {self.workflow_id} run {self.run_id}>"
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Wait for the run (following continue-as-new) and return its decoded result.
+
+        Raises:
+            WorkflowFailedError, WorkflowCanceledError, WorkflowTerminatedError,
+            WorkflowTimedOutError: how the last run ended otherwise.
+            ResultTimeoutError: still open after ``timeout`` seconds.
+        """
+        return self.promise(timeout).result
+
+    def promise(self, timeout: float | None = None) -> Promise[Any]:
+        """Like `result`, but the value is decoded only when read.
+
+        The promise may be passed to `WorkflowClient.start`: an out-of-band result then
+        travels to the new workflow by reference, never through this process.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = _WAIT[0]
+        while True:
+            event = self._close_event()
+            if event is None:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise ResultTimeoutError(
+                        f"workflow {self.workflow_id} still open after {timeout} s"
+                    )
+                time.sleep(
+                    pause if deadline is None else min(pause, max(0.0, deadline - time.monotonic()))
+                )
+                pause = min(pause * 1.5, _WAIT[1])
+                continue
+            kind = event["eventType"]
+            if kind == "WorkflowExecutionContinuedAsNew":
+                self.run_id = event["workflowExecutionContinuedAsNewEventAttributes"][
+                    "newExecutionRunId"
+                ]
+                pause = _WAIT[0]
+                continue
+            if kind == "WorkflowExecutionCompleted":
+                text = event["workflowExecutionCompletedEventAttributes"].get("result")
+                if not text:
+                    return Promise("workflow result")._resolve(decode=lambda: None)
+                return resolved_promise(text, self.client.codec, f"result of {self.workflow_id}")
+            raise self._error(kind, event)
+
+    def _error(self, kind: str, event: dict[str, Any]) -> WorkflowError:
+        error, key, words = _CLOSE_ERRORS[kind]
+        attributes = event.get(key, {})
+        details = attributes.get("details")
+        decoded = None
+        if details:
+            try:
+                decoded = self.client.codec.decode(details)
+            except Exception:  # details written by someone else: keep them as text
+                decoded = details
+        reason = attributes.get("reason") or attributes.get("timeoutType")
+        message = f"workflow {self.workflow_id} {words}" + (f": {reason}" if reason else "")
+        return error(
+            message,
+            workflow_id=self.workflow_id,
+            run_id=self.run_id,
+            reason=reason,
+            details=decoded,
+        )
+
+    def _close_event(self) -> dict[str, Any] | None:
+        page = self._call(
+            "get_workflow_execution_history",
+            maximumPageSize=1,
+            reverseOrder=True,
+        )
+        events = page["events"]
+        if events and (
+            events[0]["eventType"] in _CLOSE_ERRORS
+            or events[0]["eventType"]
+            in (
+                "WorkflowExecutionCompleted",
+                "WorkflowExecutionContinuedAsNew",
+            )
+        ):
+            return dict(events[0])
+        return None
+
+    def describe(self) -> RunInfo:
+        """The run's status, type, times and counts of open tasks."""
+        answer = self._call("describe_workflow_execution")
+        return RunInfo.from_swf(answer["executionInfo"], answer.get("openCounts"))
+
+    def signal(
+        self,
+        name: str,
+        value: Any = None,
+        *,
+        serializer: Serializer | None = None,
+        store: DataStore | None = None,
+    ) -> None:
+        """Send signal ``name`` with ``value`` (JSON inline unless told otherwise)."""
+        params: dict[str, Any] = {"signalName": name}
+        if value is not None:
+            params["input"] = self.client.codec.encode(
+                value,
+                serializer or JsonSerializer(),
+                store or InlineDataStore(),
+                field="input",
+                owner=f"signal {name}",
+            )
+        self._call("signal_workflow_execution", **params)
+
+    def cancel(self) -> None:
+        """Ask the run to cancel; its next decision closes it as canceled."""
+        self._call("request_cancel_workflow_execution")
+
+    def terminate(self, reason: str | None = None, details: str | None = None) -> None:
+        """End the run at once; its decider runs no more."""
+        params = {key: value for key, value in (("reason", reason), ("details", details)) if value}
+        self._call("terminate_workflow_execution", **params)
+
+    def history(self) -> list[HistoryEvent]:
+        """Every event of this run, oldest first; payloads decode on demand."""
+        events: list[HistoryEvent] = []
+        token = None
+        while True:
+            page = self._call(
+                "get_workflow_execution_history",
+                maximumPageSize=1000,
+                **({"nextPageToken": token} if token else {}),
+            )
+            events.extend(HistoryEvent.from_swf(e, self.client.codec) for e in page["events"])
+            token = page.get("nextPageToken")
+            if not token:
+                return events
+
+    def _call(self, operation: str, **params: Any) -> Any:
+        if operation in _BY_EXECUTION:
+            params["execution"] = {"workflowId": self.workflow_id, "runId": self.run_id}
+        else:
+            params.update(workflowId=self.workflow_id, runId=self.run_id)
+        try:
+            return getattr(self.client.client, operation)(domain=self.domain, **params)
+        except Exception as exc:
+            if fault_code(exc) == "UnknownResourceFault":
+                raise WorkflowNotFoundError(
+                    f"no workflow {self.workflow_id!r} run {self.run_id} in {self.domain} "
+                    "(or it is closed)"
+                ) from None
+            raise

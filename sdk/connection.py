@@ -1,0 +1,95 @@
+"""Reaching SWF the AWS way: boto3's own configuration chain, plus ``SWF_DOMAIN``.
+
+Region, profile, credentials and endpoint come from wherever boto3 finds them
+(environment, ``~/.aws/config``, instance roles); ``AWS_ENDPOINT_URL_SWF`` points every
+swflow client at a devserver. Only the domain has a variable of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "DOMAIN_VARIABLE",
+    "LONG_POLL_READ_TIMEOUT",
+    "devserver_client",
+    "fault_code",
+    "resolve_domain",
+    "swf_client",
+]
+
+DOMAIN_VARIABLE = "SWF_DOMAIN"
+LONG_POLL_READ_TIMEOUT = 70  # SWF holds a long poll for up to 60 s
+_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_SWF", "AWS_ENDPOINT_URL")
+
+
+def swf_client(client: Any = None, *, connections: int = 10) -> Any:
+    """``client`` if given, else a boto3 SWF client configured for long polls.
+
+    With an endpoint override (a devserver) and no region configured anywhere, any
+    region signs requests; ``us-east-1`` is used rather than failing.
+    """
+    if client is not None:
+        return client
+    import boto3
+    from botocore.exceptions import NoRegionError
+
+    session = boto3.session.Session()
+    region: str | None = session.region_name  # None when nothing configures one
+    if region is None and any(os.environ.get(name) for name in _ENDPOINT_VARIABLES):
+        region = "us-east-1"
+    try:
+        return session.client("swf", region_name=region, config=_config(connections))
+    except NoRegionError:
+        raise ConfigurationError(
+            "no AWS region configured for SWF: set AWS_DEFAULT_REGION (or a profile's "
+            "region), or AWS_ENDPOINT_URL_SWF to use a devserver"
+        ) from None
+
+
+def devserver_client(endpoint: str, *, connections: int = 10) -> Any:
+    """A boto3 SWF client for a devserver at ``endpoint`` (placeholder credentials)."""
+    import boto3
+
+    return boto3.session.Session().client(
+        "swf",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="devserver",
+        aws_secret_access_key="devserver",
+        config=_config(connections),
+    )
+
+
+def _config(connections: int) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        read_timeout=LONG_POLL_READ_TIMEOUT,
+        connect_timeout=10,
+        retries={"mode": "standard", "max_attempts": 5},
+        max_pool_connections=max(10, connections),
+    )
+
+
+def resolve_domain(explicit: str | None, declared: str | None, owner: str) -> str:
+    """The domain to use: the worker's or client's, the decorator's, then ``SWF_DOMAIN``."""
+    domain = explicit or declared or os.environ.get(DOMAIN_VARIABLE)
+    if not domain:
+        raise ConfigurationError(
+            f"no SWF domain for {owner}: pass domain=..., set swf_domain=... on the "
+            f"decorator, or set the {DOMAIN_VARIABLE} environment variable"
+        )
+    return domain
+
+
+def fault_code(error: BaseException) -> str | None:
+    """The SWF fault name of a botocore ``ClientError`` (e.g. ``UnknownResourceFault``)."""
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return str(code) if code else None

@@ -1,0 +1,142 @@
+"""LocalDecisionWorker: a whole workflow in this process, with no second semantics.
+
+An in-memory devserver with time skipping, a `DistributedDecisionWorker` and a
+`DistributedActivityWorker` talking to it over HTTP through boto3, and a
+`WorkflowClient` to start the run and wait for it: the same replay engine, payload
+channels and workers that run against Amazon SWF. Timers and backoffs take no wall
+time, because the devserver's clock jumps whenever nothing runs.
+
+It needs no list of activities or child deciders: every decision the replay makes
+names the decorated functions it schedules, and the local workers start serving each
+one as it first appears (before the decision that schedules it goes out).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from .activity_worker import DistributedActivityWorker
+from .client import WorkflowClient
+from .connection import DOMAIN_VARIABLE, devserver_client
+from .decision_worker import DistributedDecisionWorker
+from .decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition, WorkflowTask
+from .errors import ConfigurationError
+from .payloads import PayloadCodec, default_codec
+
+__all__ = ["LocalDecisionWorker"]
+
+_LOCAL_DOMAIN = "swflow-local"
+_POLL_TIMEOUT = 10.0  # seconds a local long poll waits; the server releases it on stop
+
+
+class LocalDecisionWorker:
+    """Runs workflows of ``decider`` to completion in this process.
+
+    Example::
+
+        LocalDecisionWorker(decider_a).start()       # -> 30
+
+    Args:
+        decider: a ``@decision_task`` function.
+        concurrency: activity tasks run at once per task list.
+        codec: payload codec (default: the process-wide one).
+    """
+
+    def __init__(
+        self, decider: Any, *, concurrency: int = 4, codec: PayloadCodec | None = None
+    ) -> None:
+        definition = getattr(decider, "definition", decider)
+        if not isinstance(definition, WorkflowDefinition):
+            raise ConfigurationError(f"LocalDecisionWorker runs a @decision_task, got {decider!r}")
+        self.decider = decider if isinstance(decider, WorkflowTask) else definition
+        self.definition = definition
+        self.concurrency = concurrency
+        self.codec = codec or default_codec()
+
+    def start(self, *args: Any, **kwargs: Any) -> Any:
+        """Run one workflow with these arguments; its result (after continue-as-new).
+
+        Raises:
+            WorkflowError: the workflow failed, timed out, or was canceled or terminated.
+        """
+        from .devserver import DevServer  # the SWF engine loads only when run locally
+
+        domain = self.definition.domain or os.environ.get(DOMAIN_VARIABLE) or _LOCAL_DOMAIN
+        server = DevServer(time_skipping=True, poll_timeout=_POLL_TIMEOUT).start()
+        client = devserver_client(server.endpoint, connections=self.concurrency * 4 + 8)
+        workers = _LocalWorkers(domain, client, self.concurrency, self.codec)
+        try:
+            workers.serve(self.definition)
+            handle = WorkflowClient(domain, client=client, codec=self.codec).start(
+                self.decider, *args, kwargs=kwargs
+            )
+            return handle.result()
+        finally:
+            workers.stop()
+            server.stop()
+            workers.join()
+
+
+class _ServingDecisionWorker(DistributedDecisionWorker):
+    """A decision worker that also serves whatever its decisions schedule."""
+
+    def __init__(self, workers: _LocalWorkers, definition: WorkflowDefinition) -> None:
+        super().__init__(
+            definition,
+            domain=workers.domain,
+            client=workers.client,
+            codec=workers.codec,
+            identity="local-decider",
+        )
+        self.workers = workers
+
+    def scheduled(self, domain: str, definition: TaskDefinition) -> None:
+        super().scheduled(domain, definition)
+        self.workers.serve(definition)
+
+
+class _LocalWorkers:
+    """One decision worker and one activity worker, grown as the workflow needs."""
+
+    def __init__(self, domain: str, client: Any, concurrency: int, codec: PayloadCodec) -> None:
+        self.domain = domain
+        self.client = client
+        self.concurrency = concurrency
+        self.codec = codec
+        self.deciders: _ServingDecisionWorker | None = None
+        self.activities: DistributedActivityWorker | None = None
+        self._lock = threading.Lock()
+
+    def serve(self, definition: TaskDefinition) -> None:
+        with self._lock:
+            if isinstance(definition, ActivityDefinition):
+                if self.activities is None:
+                    self.activities = DistributedActivityWorker(
+                        definition,
+                        domain=self.domain,
+                        client=self.client,
+                        codec=self.codec,
+                        concurrency=self.concurrency,
+                        identity="local-activities",
+                    )
+                    self.activities.start(block=False)
+                else:
+                    self.activities.serve(definition)
+            elif isinstance(definition, WorkflowDefinition):
+                if self.deciders is None:
+                    self.deciders = _ServingDecisionWorker(self, definition)
+                    self.deciders.start(block=False)
+                else:
+                    self.deciders.serve(definition)
+
+    def stop(self) -> None:
+        for worker in (self.deciders, self.activities):
+            if worker is not None:
+                worker.stop(wait=False)
+
+    def join(self) -> None:
+        for worker in (self.deciders, self.activities):
+            if worker is not None:
+                worker.stop(wait=True, timeout=5)

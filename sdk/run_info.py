@@ -1,0 +1,86 @@
+"""What the client reports about runs: `RunInfo` (lists, describe) and `HistoryEvent`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .payloads import Envelope, PayloadCodec, parse_envelope
+
+__all__ = ["PAYLOAD_FIELDS", "HistoryEvent", "RunInfo"]
+
+PAYLOAD_FIELDS = ("input", "result", "details", "control")
+"""Event attributes that hold payloads (envelopes or plain JSON)."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One workflow run as SWF describes it."""
+
+    workflow_id: str
+    run_id: str
+    workflow_type: str
+    version: str
+    status: str  # OPEN or CLOSED
+    close_status: str | None  # COMPLETED, FAILED, CANCELED, TERMINATED, CONTINUED_AS_NEW, TIMED_OUT
+    start_time: datetime
+    close_time: datetime | None
+    tags: tuple[str, ...] = ()
+    cancel_requested: bool = False
+    open_counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_swf(cls, info: dict[str, Any], open_counts: dict[str, int] | None = None) -> RunInfo:
+        execution, kind = info["execution"], info["workflowType"]
+        return cls(
+            workflow_id=execution["workflowId"],
+            run_id=execution["runId"],
+            workflow_type=kind["name"],
+            version=kind["version"],
+            status=info["executionStatus"],
+            close_status=info.get("closeStatus"),
+            start_time=info["startTimestamp"],
+            close_time=info.get("closeTimestamp"),
+            tags=tuple(info.get("tagList", ())),
+            cancel_requested=bool(info.get("cancelRequested")),
+            open_counts=dict(open_counts or {}),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One history event; its payload attributes decode on demand.
+
+    Attributes:
+        attributes: the event's own attributes (``<eventType>EventAttributes``).
+    """
+
+    event_id: int
+    event_type: str
+    timestamp: datetime
+    attributes: dict[str, Any]
+    codec: PayloadCodec = field(repr=False, compare=False)
+
+    @classmethod
+    def from_swf(cls, event: dict[str, Any], codec: PayloadCodec) -> HistoryEvent:
+        kind = event["eventType"]
+        key = kind[0].lower() + kind[1:] + "EventAttributes"
+        return cls(event["eventId"], kind, event["eventTimestamp"], event.get(key, {}), codec)
+
+    def envelopes(self) -> dict[str, Envelope]:
+        """The payload attributes' envelopes (serializer, store, size), without fetching."""
+        found = {}
+        for name in PAYLOAD_FIELDS:
+            text = self.attributes.get(name)
+            if isinstance(text, str) and text:
+                try:
+                    found[name] = parse_envelope(text)
+                except Exception:  # free text written by someone else
+                    continue
+        return found
+
+    def value(self, name: str) -> Any:
+        """The decoded payload in attribute ``name`` (fetched from its store if need be)."""
+        text = self.attributes.get(name)
+        return None if text is None else self.codec.decode(text)
