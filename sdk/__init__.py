@@ -4,13 +4,14 @@ Deciders are plain Python functions replayed against the SWF history; every payl
 goes through a serializer and a data store chosen per decorator.
 """
 
-from .activity_context import ActivityCanceledError, ActivityInfo, current_activity, heartbeat
+from .activity_context import ActivityInfo, current_activity, heartbeat
 from .activity_worker import DistributedActivityWorker
 from .client import WorkflowClient, WorkflowHandle
 from .clock import now
 from .decision_worker import DistributedDecisionWorker
 from .decorators import RetryPolicy, activity_task, cached, decision_task
 from .errors import (
+    ActivityCanceledError,
     ConfigurationError,
     DeserializationError,
     MissingDependencyError,

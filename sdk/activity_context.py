@@ -23,15 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SwflowError
+from .errors import ActivityCanceledError
 
 __all__ = ["ActivityCanceledError", "ActivityInfo", "current_activity", "heartbeat"]
 
 _MIN_INTERVAL = 1.0  # seconds between heartbeats sent for explicit heartbeat() calls
-
-
-class ActivityCanceledError(SwflowError):
-    """SWF asked to cancel the running activity task (or no longer knows it)."""
 
 
 @dataclass

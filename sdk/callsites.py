@@ -35,6 +35,7 @@ from .history import ActivityState, ChildState, ExecutionState
 from .payloads import PayloadCodec
 from .promise import (
     ActivityTaskError,
+    Blocked,
     CachedCallError,
     ChildWorkflowError,
     Promise,
@@ -60,6 +61,8 @@ class CallSites:
         codec: PayloadCodec,
         workflow_id: str,
         run_id: str,
+        *,
+        marker_budget: int = 99,
     ) -> None:
         self.state = state
         self.definition = definition
@@ -74,6 +77,9 @@ class CallSites:
         self.scheduled: dict[tuple[str, str, str], TaskDefinition] = {}  # by kind, name, version
         self.blocked: list[str] = []
         self.nondeterminism: NonDeterministicWorkflowError | None = None
+        self.marker_budget = marker_budget  # markers one decision task can record
+        self.out_of_budget = False  # a cached call waits for the next decision task
+        self.new_markers = 0
         codec.register_store(definition.input.store)  # read with the writer's configuration
 
     # Activities.
@@ -286,6 +292,12 @@ class CallSites:
                 error = json.loads(text)
                 raise CachedCallError(name, error["type"], error["message"])
             return self.codec.decode(text)
+        if self.new_markers >= self.marker_budget:
+            # Its marker could not go out with this decision task: run it in the next one,
+            # never now (a value computed but not recorded would be computed again).
+            self.out_of_budget = True
+            raise Blocked(Promise(f"cached {name} #{count} (decision budget full)"))
+        self.new_markers += 1
         try:
             value = definition.function(*args, **kwargs)
         except Exception as exc:

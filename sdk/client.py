@@ -179,9 +179,14 @@ class WorkflowClient:
         }
         if workflow_id:
             params["executionFilter"] = {"workflowId": workflow_id}
-        for page in self.client.get_paginator(operation).paginate(**params):
-            for info in page["executionInfos"]:
-                yield RunInfo.from_swf(info)
+        try:
+            for page in self.client.get_paginator(operation).paginate(**params):
+                for info in page["executionInfos"]:
+                    yield RunInfo.from_swf(info)
+        except Exception as exc:
+            if fault_code(exc) == "UnknownResourceFault":
+                raise ConfigurationError(f"unknown SWF domain {params['domain']!r}") from None
+            raise
 
     def _domain(self, definition: WorkflowDefinition | None) -> str:
         return resolve_domain(

@@ -13,6 +13,7 @@ The tree::
     │   └── WorkflowTimedOutError       it outlived its execution timeout
     ├── WorkflowNotFoundError       no such workflow execution (also a LookupError)
     ├── WorkflowAlreadyStartedError an open run already has this workflow id
+    ├── ActivityCanceledError       SWF asked the running activity to stop (from heartbeat())
     ├── ResultTimeoutError          waited for a result longer than asked (also a TimeoutError)
     └── PayloadError                anything on the value <-> bytes <-> location path
         ├── PayloadTooLargeError    an inline payload would not fit its SWF field
@@ -33,6 +34,7 @@ This module imports only the standard library: the leaf packages
 from __future__ import annotations
 
 __all__ = [
+    "ActivityCanceledError",
     "ConfigurationError",
     "DeserializationError",
     "MissingDependencyError",
@@ -135,6 +137,10 @@ class WorkflowNotFoundError(SwflowError, LookupError):
 
 class WorkflowAlreadyStartedError(SwflowError):
     """An open run already has this workflow id in the domain."""
+
+
+class ActivityCanceledError(SwflowError):
+    """SWF asked to cancel the running activity task, or no longer knows it."""
 
 
 class ResultTimeoutError(SwflowError, TimeoutError):

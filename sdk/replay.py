@@ -114,7 +114,14 @@ def decide(
             return DecisionResult()
         if state.cancel_requested:  # someone asked to cancel the run: honour it
             return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
-        replay = CallSites(state, definition, codec or default_codec(), workflow_id, run_id)
+        replay = CallSites(
+            state,
+            definition,
+            codec or default_codec(),
+            workflow_id,
+            run_id,
+            marker_budget=max_decisions - 1,
+        )
         result = DecisionResult()
         token = decider_context.set(replay)
         try:
@@ -132,7 +139,9 @@ def decide(
             replay.decisions.append(outcome)
         result.waiting_on = replay.blocked
         result.tasks = list(replay.scheduled.values())
-        result.decisions = _within_limit(replay.decisions, state, max_decisions)
+        result.decisions = _within_limit(
+            replay.decisions, state, max_decisions, wake_up=replay.out_of_budget
+        )
         result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
         return result
 
@@ -199,14 +208,17 @@ def _continue_as_new(
     )
 
 
-def _within_limit(decisions: list[Decision], state: ExecutionState, limit: int) -> list[Decision]:
+def _within_limit(
+    decisions: list[Decision], state: ExecutionState, limit: int, *, wake_up: bool = False
+) -> list[Decision]:
     """At most ``limit`` decisions; the rest follow in the next decision task.
 
     Snapshot replay re-derives whatever was not sent, so nothing is lost; a zero-second
-    timer makes sure that next decision task comes. Markers go first, so a cached
-    function never runs twice because its marker was held back.
+    timer makes sure that next decision task comes (``wake_up`` asks for it even when
+    everything fits: cached calls are waiting for room). Markers go first, and cached
+    calls stop once their markers would not fit, so a cached function never runs twice.
     """
-    if len(decisions) <= limit:
+    if len(decisions) <= limit and not wake_up:
         return decisions
     ordered = sorted(
         decisions, key=lambda d: (not isinstance(d, RecordMarker), isinstance(d, CLOSE_DECISIONS))

@@ -54,7 +54,7 @@ def s3_server() -> Iterator[str]:
 def devserver() -> Iterator[Any]:
     from swflow.devserver import DevServer
 
-    with DevServer(time_skipping=True, poll_timeout=2.0) as server:
+    with DevServer(time_skipping=True, poll_timeout=1.0) as server:
         os.environ["AWS_ENDPOINT_URL_SWF"] = server.endpoint
         yield server
         os.environ.pop("AWS_ENDPOINT_URL_SWF", None)

@@ -343,3 +343,36 @@ def test_continue_as_new_starts_a_fresh_run_with_new_input() -> None:
     assert swf["workflowTypeVersion"] == "1.0"
     final, _ = run_workflow(cron, 2, 3, activities=(step,))
     assert final.decisions == [CompleteWorkflowExecution("swflow/1 json inline 1 -\n2")]
+
+
+counted_runs: list[int] = []
+
+
+@cached
+def counted(i: int) -> int:
+    counted_runs.append(i)
+    return i
+
+
+@decision_task
+def many_cached(n: int) -> int:
+    return sum(counted(i) for i in range(n))
+
+
+def test_cached_calls_beyond_one_decisions_room_wait_for_the_next_task_unrun() -> None:
+    from swflow.decisions import StartTimer
+    from swflow.testing import HistoryBuilder
+
+    counted_runs.clear()
+    history = HistoryBuilder("many_cached", input=[250])
+    first = decide(history.events, many_cached)
+    markers = [d for d in first.decisions if isinstance(d, RecordMarker)]
+    assert len(markers) == 99 and counted_runs == list(range(99))  # only what can be recorded ran
+    assert isinstance(first.decisions[-1], StartTimer)  # and a wake-up for the rest
+    history.apply(first)
+    second = decide(history.events, many_cached)
+    assert counted_runs == list(range(198))
+    history.apply(second)
+    last = decide(history.events, many_cached)
+    assert last.closes
+    assert counted_runs == list(range(250))  # every cached call ran exactly once

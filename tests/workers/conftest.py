@@ -1,0 +1,46 @@
+"""Workers in threads of this process, against a devserver over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from swflow import WorkflowClient
+from swflow.connection import devserver_client
+from swflow.devserver import DevServer
+from swflow.worker import Worker
+
+DOMAIN = "workers"
+
+
+@pytest.fixture
+def server() -> Iterator[DevServer]:
+    with DevServer(poll_timeout=0.5, time_skipping=True) as running:
+        yield running
+
+
+@pytest.fixture
+def swf(server: DevServer) -> Any:
+    return devserver_client(server.endpoint)
+
+
+@pytest.fixture
+def client(swf: Any) -> WorkflowClient:
+    return WorkflowClient(DOMAIN, client=swf)
+
+
+@contextmanager
+def serving(*workers: Worker[Any]) -> Iterator[None]:
+    """Run ``workers`` in background threads for the block."""
+    for worker in workers:
+        worker.start(block=False)
+    try:
+        yield
+    finally:
+        for worker in workers:
+            worker.stop(wait=False)
+        for worker in workers:
+            worker.stop(timeout=10)
