@@ -28,6 +28,7 @@ from .decorators import TaskDefinition, WorkflowDefinition
 from .errors import NonDeterministicWorkflowError, PayloadStoreError, SwflowError
 from .failures import failure_details, failure_reason
 from .payloads import PayloadCodec
+from .raw_pages import RawPolls
 from .replay import DecisionResult, decide
 from .worker import Worker
 
@@ -81,9 +82,10 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
             concurrency=concurrency,
             codec=codec,
         )
+        self.polls = RawPolls(self.client)
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
-        task: dict[str, Any] = self.client.poll_for_decision_task(
+        task = self.polls.poll(
             domain=domain,
             taskList={"name": task_list},
             identity=self.identity,
@@ -93,7 +95,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
             return None
         events = task["events"]
         while task.get("nextPageToken"):  # a long history comes in pages
-            task = self.client.poll_for_decision_task(
+            task = self.polls.poll(
                 domain=domain,
                 taskList={"name": task_list},
                 identity=self.identity,

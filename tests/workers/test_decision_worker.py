@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -176,3 +177,20 @@ def test_an_endpoint_override_needs_no_region(
     client = swf_client()
     assert client.meta.region_name == "us-east-1"
     assert client.meta.endpoint_url == "http://127.0.0.1:1"
+
+
+def test_polls_skip_botocore_parsing_only_for_the_worker(swf: Any, client: WorkflowClient) -> None:
+    worker = DistributedDecisionWorker(greeting, domain=DOMAIN, client=swf)
+    worker.start(block=False)
+    worker.stop()  # registered; nothing polls now
+    for number in range(2):
+        client.start(greeting, "x", workflow_id=f"raw-{number}")
+    raw = worker.polls.poll(domain=DOMAIN, taskList={"name": "dw"})
+    shared = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "dw"})
+    assert raw["events"][0]["eventType"] == shared["events"][0]["eventType"]
+    assert "eventTimestamp" not in raw["events"][0]  # parse_page reads only what replay uses
+    assert isinstance(shared["events"][0]["eventTimestamp"], datetime)  # botocore's, as usual
+    assert {raw["workflowExecution"]["workflowId"], shared["workflowExecution"]["workflowId"]} == {
+        "raw-0",
+        "raw-1",
+    }

@@ -1,0 +1,183 @@
+"""swflow end to end on the devserver, with real processes.
+
+    python3 -m uv run --all-extras python benchmarks/end_to_end.py [--workflows 200]
+
+1. Throughput: N workflows of S sequential activities, started at once; one decider
+   process and two activity processes (8 threads each) against a devserver process.
+2. Decider CPU per decision: on (1), and over the life of one long sequential workflow
+   whose history ends just under 1,000 events (target: < 2 ms).
+3. Decider memory while 100 MB moves from activity A to activity B through a local
+   store: peak RSS of a decider process that ran it, minus one that moved 1 MB
+   (target: < 5 MB).
+
+The peer (simpleflow's workers on moto's server) is not run: see docs/status.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _moto import free_port
+
+HERE = Path(__file__).resolve().parent
+
+
+def _devserver(port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "swflow.devserver",
+            "--port",
+            str(port),
+            "--db",
+            ":memory:",
+            "--poll-timeout",
+            "5",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    import socket
+
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("the devserver did not start")
+
+
+def _worker(kind: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "_e2e_worker.py"), kind],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> dict[str, Any]:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=60)
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def _decisions(client: Any, handles: list[Any]) -> tuple[int, int]:
+    """Decision tasks completed, and the longest history, over ``handles``' runs."""
+    total = longest = 0
+    for handle in handles:
+        events = handle.history()
+        total += sum(1 for e in events if e.event_type == "DecisionTaskCompleted")
+        longest = max(longest, len(events))
+    return total, longest
+
+
+def _throughput(client: Any, flows: Any, workflows: int, steps: int) -> dict[str, Any]:
+    decider = _worker("deciders")
+    activities = [_worker("activities") for _ in range(2)]
+    client.start(flows.chain, 1).result(timeout=60)  # warm: imports, registration, caches
+    started = time.perf_counter()
+    handles = [client.start(flows.chain, steps) for _ in range(workflows)]
+    for handle in handles:
+        assert handle.result(timeout=600) == steps
+    elapsed = time.perf_counter() - started
+    cpu = _stop(decider)["cpu"]
+    for process in activities:
+        _stop(process)
+    decisions, longest = _decisions(client, handles)
+    return {
+        "workflows/s": workflows / elapsed,
+        "activity tasks/s": workflows * steps / elapsed,
+        "decider ms/decision": 1000 * cpu / (decisions + 2),  # + the warm-up run
+        "longest history": longest,
+    }
+
+
+def _long_history(client: Any, flows: Any, steps: int) -> dict[str, Any]:
+    decider = _worker("deciders")
+    activities = _worker("activities")
+    handle = client.start(flows.chain, steps)
+    assert handle.result(timeout=600) == steps
+    cpu = _stop(decider)["cpu"]
+    _stop(activities)
+    decisions, longest = _decisions(client, [handle])
+    return {"decider ms/decision": 1000 * cpu / decisions, "longest history": longest}
+
+
+def _peak_rss_moving(client: Any, flows: Any, megabytes: int) -> float:
+    decider = _worker("deciders")
+    activities = _worker("activities")
+    assert client.start(flows.a_to_b, megabytes).result(timeout=600) == megabytes * flows.MB
+    peak = _stop(decider)["max_rss_kib"] / 1024
+    _stop(activities)
+    return float(peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workflows", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--long-steps", type=int, default=160)
+    parser.add_argument("--runs", type=int, default=3, help="memory runs (median)")
+    options = parser.parse_args()
+    root = tempfile.mkdtemp(prefix="swflow-bench-")
+    port = free_port()
+    os.environ.update(
+        BENCH_ROOT=root,
+        AWS_ENDPOINT_URL_SWF=f"http://127.0.0.1:{port}",
+        SWF_DOMAIN="bench",
+        PYTHONPATH=str(HERE),
+    )
+    sys.path.insert(0, str(HERE))
+    import _e2e_flows as flows
+
+    from swflow import WorkflowClient
+
+    server = _devserver(port)
+    try:
+        client = WorkflowClient()
+        print(
+            f"swflow end to end on the devserver: Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores; devserver, 1 decider and 2 activity processes\n"
+        )
+        run = _throughput(client, flows, options.workflows, options.steps)
+        print(f"1. {options.workflows} workflows x {options.steps} sequential activities")
+        for key, value in run.items():
+            print(
+                f"   {key:<22} {value:,.2f}"
+                if isinstance(value, float)
+                else f"   {key:<22} {value}"
+            )
+        long = _long_history(client, flows, options.long_steps)
+        met = "yes" if long["decider ms/decision"] < 2 else "NO"
+        print(f"\n2. one workflow of {options.long_steps} sequential activities (target < 2 ms)")
+        print(f"   decider ms/decision    {long['decider ms/decision']:.2f}  (met: {met})")
+        print(f"   history at the end     {long['longest history']} events")
+        small = [_peak_rss_moving(client, flows, 1) for _ in range(options.runs)]
+        large = [_peak_rss_moving(client, flows, 100) for _ in range(options.runs)]
+        growth = statistics.median(large) - statistics.median(small)
+        print("\n3. decider peak RSS, medians of", options.runs, "(target: 100 MB adds < 5 MB)")
+        print(f"   moving 1 MB A->B       {statistics.median(small):.1f} MB")
+        print(f"   moving 100 MB A->B     {statistics.median(large):.1f} MB")
+        print(f"   growth                 {growth:+.1f} MB  (met: {'yes' if growth < 5 else 'NO'})")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Decision task pages as raw JSON, still sent and signed by botocore.
+
+botocore spends ~25 µs per history event building its response dicts, far more than
+the replay itself. `RawPolls` lets a decision worker keep everything botocore does for
+a request (credentials, SigV4, retries, endpoints, error parsing) and skip only the
+parsing of successful PollForDecisionTask bodies: a ``before-parse`` handler takes the
+body aside and hands botocore an empty document; `swflow.pages.parse_page` then reads
+just the fields the replay uses.
+
+The handler acts only inside `RawPolls.poll`, on the calling thread, so a client shared
+with other code answers every other call as usual.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from .pages import parse_page
+
+__all__ = ["RawPolls"]
+
+_EVENT = "before-parse.swf.PollForDecisionTask"
+_KEY = "swflowRawBody"
+
+
+class RawPolls:
+    """PollForDecisionTask through ``client``, parsed by `parse_page`."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._active = threading.local()
+        client.meta.events.register(_EVENT, self._take_body, unique_id=f"swflow-raw-{id(self)}")
+
+    def poll(self, **params: Any) -> dict[str, Any]:
+        """The response of ``poll_for_decision_task(**params)``, as `parse_page` reads it."""
+        self._active.on = True
+        try:
+            answer = self.client.poll_for_decision_task(**params)
+        finally:
+            self._active.on = False
+        body = answer.get(_KEY)
+        if body is None:  # another handler answered first (e.g. a stubbed client)
+            return dict(answer)
+        return parse_page(body)
+
+    def _take_body(
+        self, response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
+    ) -> None:
+        if getattr(self._active, "on", False) and response_dict.get("status_code") == 200:
+            customized_response_dict[_KEY] = response_dict["body"]
+            response_dict["body"] = b"{}"
