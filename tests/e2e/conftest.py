@@ -35,6 +35,7 @@ os.environ.update(
     SWF_DOMAIN="e2e",
 )
 REPO = Path(__file__).resolve().parents[2]
+DECIDERS, ACTIVITIES = "e2e-deciders", "e2e-activities"  # as in tests/e2e/flows.py
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +64,30 @@ def devserver() -> Iterator[Any]:
 class Processes:
     """Worker processes of `tests.e2e._serve`, stopped (SIGTERM, then KILL) at the end."""
 
-    def __init__(self, endpoint: str, logs: Path) -> None:
-        self.endpoint = endpoint
+    def __init__(self, server: Any, logs: Path) -> None:
+        self.server = server
+        self.endpoint = server.endpoint
         self.logs = logs
         self.running: list[subprocess.Popen[bytes]] = []
+        self.since = time.monotonic()
+
+    def ready(self, *task_lists: str) -> None:
+        """Wait until each list was polled since the last `start`.
+
+        With time skipping, a task queued on a list nobody polls yet does not hold the
+        clock for long: starting runs before their workers poll would let time jump.
+        """
+        polled = self.server.engine.polled_at
+
+        def polling() -> bool:
+            seen = {key[2] for key, at in list(polled.items()) if at > self.since}
+            return set(task_lists) <= seen
+
+        wait_for(polling, timeout=60, what=f"workers polling {task_lists}")
 
     def start(self, kind: str, *names: str, stats: Path | None = None) -> subprocess.Popen[bytes]:
         env = dict(os.environ, AWS_ENDPOINT_URL_SWF=self.endpoint, PYTHONPATH=str(REPO))
+        self.since = time.monotonic()
         command = [sys.executable, "-m", "tests.e2e._serve", kind, *names]
         if stats is not None:
             command += ["--stats", str(stats)]
@@ -98,7 +116,7 @@ class Processes:
 @pytest.fixture
 def processes(devserver: Any, tmp_path: Path) -> Iterator[Processes]:
     """Worker processes of this test's own."""
-    workers = Processes(devserver.endpoint, tmp_path)
+    workers = Processes(devserver, tmp_path)
     try:
         yield workers
     finally:
@@ -137,10 +155,11 @@ def shared_workers(
     Their stats files (bytes read from stores, peak memory) are written when they stop.
     """
     logs = tmp_path_factory.mktemp("workers")
-    workers = Processes(devserver.endpoint, logs)
+    workers = Processes(devserver, logs)
     workers.start("deciders", *DECIDER_NAMES, stats=logs / "decider-stats.json")
     for number in range(2):
         workers.start("activities", *ACTIVITY_NAMES, stats=logs / f"activities-{number}-stats.json")
+    workers.ready(DECIDERS, ACTIVITIES)
     try:
         yield workers
     finally:

@@ -25,6 +25,7 @@ def test_a_100_mb_result_moves_by_reference_and_never_through_the_decider(
     decider = processes.start("deciders", "large_payloads", "measure_child", stats=stats)
     for _ in range(2):
         processes.start("activities", "produce", "measure")
+    processes.ready(flows.DECIDERS, flows.ACTIVITIES)
     client = WorkflowClient(codec=PayloadCodec())
 
     first = client.start(flows.large_payloads, 100)  # activity -> activity and child
@@ -57,6 +58,7 @@ def test_a_missing_or_corrupt_s3_payload_fails_the_task_that_reads_it(
 ) -> None:
     processes.start("deciders", "measure_child")
     processes.start("activities", "measure")
+    processes.ready(flows.DECIDERS, flows.ACTIVITIES)
     envelope, key = _stored_blob(s3_server)
     s3: Any = boto3.client("s3", endpoint_url=s3_server)
     if damage == "delete":

@@ -9,6 +9,8 @@ from swflow import WorkflowClient, WorkflowHandle
 from tests.e2e import flows
 from tests.e2e.conftest import Processes, wait_for
 
+KILL_LISTS = ("e2e-kill-deciders", "e2e-kill-activities")
+
 
 def _count(handle: WorkflowHandle, event_type: str) -> int:
     return sum(1 for e in handle.history() if e.event_type == event_type)
@@ -19,6 +21,7 @@ def test_killed_decider_and_activity_worker_are_replaced_and_the_run_completes(
 ) -> None:
     decider = processes.start("deciders", "squares")
     worker = processes.start("activities", "slow_square")
+    processes.ready(*KILL_LISTS)
     handle = WorkflowClient().start(flows.squares, 12)
     wait_for(lambda: _count(handle, "ActivityTaskCompleted") >= 3, what="three steps")
     wait_for(
@@ -28,6 +31,7 @@ def test_killed_decider_and_activity_worker_are_replaced_and_the_run_completes(
     os.kill(worker.pid, signal.SIGKILL)
     processes.start("deciders", "squares")
     processes.start("activities", "slow_square")
+    processes.ready(*KILL_LISTS)
     assert handle.result(timeout=90) == sum(i * i for i in range(12))
     assert _count(handle, "ActivityTaskTimedOut") >= 1  # the killed worker's task, retried
 
@@ -35,6 +39,7 @@ def test_killed_decider_and_activity_worker_are_replaced_and_the_run_completes(
 def test_sigterm_stops_polling_but_finishes_the_running_task(processes: Processes) -> None:
     processes.start("deciders", "squares")
     worker = processes.start("activities", "slow_square")
+    processes.ready(*KILL_LISTS)
     handle = WorkflowClient().start(flows.squares, 1)
     wait_for(lambda: _count(handle, "ActivityTaskStarted") == 1, what="the task to start")
     assert processes.stop(worker) == 0
