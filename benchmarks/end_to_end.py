@@ -28,37 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _moto import free_port
+from devserver import devserver  # benchmarks/devserver.py: the server in its own process
 
 HERE = Path(__file__).resolve().parent
-
-
-def _devserver(port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "swflow.devserver",
-            "--port",
-            str(port),
-            "--db",
-            ":memory:",
-            "--poll-timeout",
-            "5",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    import socket
-
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("the devserver did not start")
 
 
 def _worker(kind: str) -> subprocess.Popen[str]:
@@ -135,20 +107,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="memory runs (median)")
     options = parser.parse_args()
     root = tempfile.mkdtemp(prefix="swflow-bench-")
-    port = free_port()
-    os.environ.update(
-        BENCH_ROOT=root,
-        AWS_ENDPOINT_URL_SWF=f"http://127.0.0.1:{port}",
-        SWF_DOMAIN="bench",
-        PYTHONPATH=str(HERE),
-    )
+    os.environ.update(BENCH_ROOT=root, SWF_DOMAIN="bench", PYTHONPATH=str(HERE))
     sys.path.insert(0, str(HERE))
     import _e2e_flows as flows
 
     from swflow import WorkflowClient
 
-    server = _devserver(port)
-    try:
+    with devserver() as (endpoint, _):
+        os.environ["AWS_ENDPOINT_URL_SWF"] = endpoint  # for this client and the workers
         client = WorkflowClient()
         print(
             f"swflow end to end on the devserver: Python {platform.python_version()}, "
@@ -174,9 +140,6 @@ def main() -> None:
         print(f"   moving 1 MB A->B       {statistics.median(small):.1f} MB")
         print(f"   moving 100 MB A->B     {statistics.median(large):.1f} MB")
         print(f"   growth                 {growth:+.1f} MB  (met: {'yes' if growth < 5 else 'NO'})")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from .connection import fault_code
 from .decorators import ActivityDefinition
 from .failures import failure_details, failure_reason
 from .limits import LIMITED_DATA
-from .payloads import PayloadCodec
 from .worker import Worker
 
 __all__ = ["DistributedActivityWorker"]
@@ -45,32 +44,13 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
         task_list: overrides the decorators' task lists.
         identity: recorded in the history (default ``host:pid``).
         client: a boto3 SWF client (default: from boto3's configuration chain).
-        concurrency: activity tasks run at once per task list (threads).
+        concurrency: activity tasks run at once per task list (threads; default 4).
         codec: payload codec (default: the process-wide one).
     """
 
     definition_type = ActivityDefinition
     decorator = "@activity_task"
-
-    def __init__(
-        self,
-        *activities: Any,
-        domain: str | None = None,
-        task_list: str | None = None,
-        identity: str | None = None,
-        client: Any = None,
-        concurrency: int = 4,
-        codec: PayloadCodec | None = None,
-    ) -> None:
-        super().__init__(
-            activities,
-            domain=domain,
-            task_list=task_list,
-            identity=identity,
-            client=client,
-            concurrency=concurrency,
-            codec=codec,
-        )
+    default_concurrency = 4
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
         task: dict[str, Any] = self.client.poll_for_activity_task(

@@ -27,7 +27,6 @@ from .decisions import FailWorkflowExecution
 from .decorators import TaskDefinition, WorkflowDefinition
 from .errors import NonDeterministicWorkflowError, PayloadStoreError, SwflowError
 from .failures import failure_details, failure_reason
-from .payloads import PayloadCodec
 from .raw_pages import RawPolls
 from .replay import DecisionResult, decide
 from .worker import Worker
@@ -56,32 +55,14 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         task_list: overrides the decorators' task lists.
         identity: recorded in the history (default ``host:pid``).
         client: a boto3 SWF client (default: from boto3's configuration chain).
-        concurrency: decision tasks handled at once per task list.
+        concurrency: decision tasks handled at once per task list (default 1).
         codec: payload codec (default: the process-wide one).
     """
 
     definition_type = WorkflowDefinition
     decorator = "@decision_task"
 
-    def __init__(
-        self,
-        *deciders: Any,
-        domain: str | None = None,
-        task_list: str | None = None,
-        identity: str | None = None,
-        client: Any = None,
-        concurrency: int = 1,
-        codec: PayloadCodec | None = None,
-    ) -> None:
-        super().__init__(
-            deciders,
-            domain=domain,
-            task_list=task_list,
-            identity=identity,
-            client=client,
-            concurrency=concurrency,
-            codec=codec,
-        )
+    def connected(self) -> None:
         self.polls = RawPolls(self.client)
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:

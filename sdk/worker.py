@@ -18,7 +18,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, Generic, TypeVar
 
@@ -43,18 +43,19 @@ class Worker(Generic[D]):
 
     definition_type: type[TaskDefinition] = TaskDefinition
     decorator = "a swflow decorator"
+    default_concurrency = 1
 
     def __init__(
         self,
-        functions: Iterable[Any],
-        *,
-        domain: str | None,
-        task_list: str | None,
-        identity: str | None,
-        client: Any,
-        concurrency: int,
-        codec: PayloadCodec | None,
+        *functions: Any,
+        domain: str | None = None,
+        task_list: str | None = None,
+        identity: str | None = None,
+        client: Any = None,
+        concurrency: int | None = None,
+        codec: PayloadCodec | None = None,
     ) -> None:
+        concurrency = self.default_concurrency if concurrency is None else concurrency
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError(f"concurrency must be an int >= 1, got {concurrency!r}")
         self.domain = domain
@@ -64,6 +65,7 @@ class Worker(Generic[D]):
         self.client = swf_client(client, connections=concurrency * 2 + 4)
         self.codec = codec or default_codec()
         self.registrar = Registrar(self.client)
+        self.connected()
         self.definitions: dict[tuple[str, str, str], D] = {}  # (domain, name, version)
         self._targets: dict[Target, list[threading.Thread]] = {}
         self._lock = threading.Lock()
@@ -220,6 +222,9 @@ class Worker(Generic[D]):
         self.stopping.set()
 
     # What each worker does.
+
+    def connected(self) -> None:
+        """Set-up that needs ``self.client``; called once from ``__init__``."""
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
         """One long poll: a task, or None when the poll came back empty."""

@@ -160,7 +160,7 @@ def explode(message: str) -> None:
 
 @activity_task(swf_task_list=ACTIVITIES, start_to_close_timeout=1)
 def dawdle() -> None:
-    time.sleep(2.5)
+    time.sleep(1.5)  # outlives its 1 s start-to-close timeout
 
 
 @activity_task(swf_task_list=ACTIVITIES)
