@@ -321,6 +321,9 @@ class CallSites:
             return promise._resolve(None, at=at)
         return resolved_promise(text, self.codec, at=at, promise=promise)
 
+    def decision_time(self) -> float | None:
+        return self.state.decision_time
+
     def note_blocked(self, description: str) -> None:
         self.blocked.append(description)
 

@@ -40,6 +40,8 @@ class DeciderContext(Protocol):
 
     def note_blocked(self, description: str) -> None: ...
 
+    def decision_time(self) -> float | None: ...
+
 
 decider_context: ContextVar[DeciderContext | None] = ContextVar(
     "swflow_decider_context", default=None

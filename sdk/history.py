@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .errors import SwflowError
@@ -132,6 +133,7 @@ class ExecutionState:
     markers: dict[str, list[MarkerState]] = field(default_factory=dict)
     signals: dict[str, list[SignalState]] = field(default_factory=dict)
     last_event_id: int = 0
+    _latest_stamp: Any = field(default=None, repr=False, compare=False)
     _by_scheduled: dict[int, ActivityState] = field(default_factory=dict, repr=False)
     _by_initiated: dict[int, ChildState] = field(default_factory=dict, repr=False)
 
@@ -155,11 +157,17 @@ class ExecutionState:
                 "histories must be in eventId order"
             )
         self.last_event_id = event_id
+        self._latest_stamp = event.get("eventTimestamp")
         handler, attributes_key = reader
         if handler is not _ignore:
             handler(self, event_id, event[attributes_key])
 
     # Lookups by reference, with a clear error for a history that points nowhere.
+
+    @property
+    def decision_time(self) -> float | None:
+        """The newest event's time (epoch s): in a decision task, when it started."""
+        return _epoch_seconds(self._latest_stamp)
 
     def activity_by_scheduled(self, scheduled_event_id: int) -> ActivityState:
         try:
@@ -177,6 +185,17 @@ class ExecutionState:
                 f"child event refers to unknown StartChildWorkflowExecutionInitiated "
                 f"{initiated_event_id}"
             ) from None
+
+
+def _epoch_seconds(stamp: Any) -> float | None:
+    """An event timestamp as boto3 (datetime), SWF's JSON (number) or text has it."""
+    if isinstance(stamp, datetime):
+        return stamp.timestamp()
+    if isinstance(stamp, int | float):
+        return float(stamp)
+    if isinstance(stamp, str):
+        return datetime.fromisoformat(stamp).timestamp()
+    return None
 
 
 def _attributes_key(kind: str) -> str:

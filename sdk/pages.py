@@ -98,6 +98,7 @@ class _ChildOutcome(TypedDict, total=False):
 class _Event(TypedDict, total=False):
     eventId: int
     eventType: str
+    eventTimestamp: float  # the newest one is the decider's clock
     workflowExecutionStartedEventAttributes: _WorkflowStarted
     workflowExecutionSignaledEventAttributes: _Signaled
     workflowExecutionCancelRequestedEventAttributes: _Empty

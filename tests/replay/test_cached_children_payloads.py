@@ -11,11 +11,13 @@ import pytest
 from swflow import (
     CachedCallError,
     ChildWorkflowError,
+    Timer,
     activity_task,
     cached,
     continue_as_new,
     decide,
     decision_task,
+    decode,
     now,
     parse_envelope,
 )
@@ -26,6 +28,7 @@ from swflow.decisions import (
     RecordMarker,
     ScheduleActivityTask,
     StartChildWorkflowExecution,
+    StartTimer,
 )
 from swflow.payloads import PayloadCodec
 from swflow.serializers import MsgpackSerializer
@@ -376,3 +379,26 @@ def test_cached_calls_beyond_one_decisions_room_wait_for_the_next_task_unrun() -
     last = decide(history.events, many_cached)
     assert last.closes
     assert counted_runs == list(range(250))  # every cached call ran exactly once
+
+
+@decision_task
+def clock_around_timer() -> list[str]:
+    before = now()
+    Timer.get(seconds=3600).result
+    return [before.isoformat(), now().isoformat()]
+
+
+def test_now_is_swf_clock_at_the_decision_task_not_this_host() -> None:
+    history = HistoryBuilder("clock_around_timer")
+    started = history.events[-1]["eventTimestamp"]  # DecisionTaskStarted
+    first = decide(history.events, clock_around_timer)
+    history.apply(first.decisions)
+    timer = next(d for d in first.decisions if isinstance(d, StartTimer))
+    history.fire_timer(timer.timer_id)
+    fired_task_started = history.events[-1]["eventTimestamp"]
+    second = decide(history.events, clock_around_timer)
+    completion = second.decisions[-1].to_swf()["completeWorkflowExecutionDecisionAttributes"]
+    assert decode(completion["result"]) == [
+        started.isoformat(),
+        fired_task_started.isoformat(),
+    ]
