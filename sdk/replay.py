@@ -130,12 +130,16 @@ def decide(
             decider_context.reset(token)
         if replay.nondeterminism is not None:
             raise replay.nondeterminism
+        # Histories only grow, so a decider replayed on a longer one reaches at least as
+        # far as before: blocking or finishing short of a recorded call means new code.
+        leftovers = replay.unvisited()
+        if leftovers:
+            doing = "finished" if outcome is not None and not replay.blocked else "blocked on "
+            raise NonDeterministicWorkflowError(
+                f"the decider {doing}{', '.join(replay.blocked)} without reaching what the "
+                f"history recorded: {', '.join(leftovers)}"
+            )
         if outcome is not None and not replay.blocked:
-            leftovers = replay.unvisited()
-            if leftovers:
-                raise NonDeterministicWorkflowError(
-                    f"the decider finished without reaching what the history recorded: {leftovers}"
-                )
             replay.decisions.append(outcome)
         result.waiting_on = replay.blocked
         result.tasks = list(replay.scheduled.values())

@@ -239,6 +239,21 @@ def test_a_decider_that_skips_recorded_work_is_nondeterministic() -> None:
         decide(history.events, one_step)
 
 
+@decision_task(swf_workflow_type="shrunk")
+def waits_first() -> int:
+    from swflow import Timer
+
+    Timer.get(seconds=60).result  # new code: a wait before the recorded activity
+    return int(add_one(1).result)
+
+
+def test_a_decider_that_now_blocks_before_recorded_work_is_nondeterministic() -> None:
+    history = HistoryBuilder("shrunk")
+    history.apply(decide(history.events, two_steps))  # a1 recorded, still running
+    with pytest.raises(NonDeterministicWorkflowError, match="blocked on timer .* a1"):
+        decide(history.events, waits_first)
+
+
 @decision_task
 def catches_nondeterminism() -> str:
     try:
