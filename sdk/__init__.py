@@ -37,7 +37,7 @@ from .errors import (
     WorkflowTimedOutError,
 )
 from .history import HistoryError
-from .local import LocalDecisionWorker
+from .local import LocalDecisionWorker, LocalEnvironment
 from .payloads import Channel, Envelope, PayloadCodec, decode, default_codec, encode, parse_envelope
 from .promise import (
     ActivityTaskError,
@@ -70,6 +70,7 @@ __all__ = [
     "HistoryError",
     "HistoryEvent",
     "LocalDecisionWorker",
+    "LocalEnvironment",
     "MissingDependencyError",
     "NonDeterministicWorkflowError",
     "PayloadCodec",

@@ -39,7 +39,7 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
         DistributedActivityWorker(activity_task_a, concurrency=8).start()
 
     Args:
-        *activities: the ``@activity_task`` functions to serve.
+        *functions: the ``@activity_task`` functions to serve.
         domain: overrides the decorators' domains (else ``SWF_DOMAIN``).
         task_list: overrides the decorators' task lists.
         identity: recorded in the history (default ``host:pid``).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -210,8 +210,10 @@ class WorkflowHandle:
         """Wait for the run (following continue-as-new) and return its decoded result.
 
         Raises:
-            WorkflowFailedError, WorkflowCanceledError, WorkflowTerminatedError,
-            WorkflowTimedOutError: how the last run ended otherwise.
+            WorkflowFailedError: the last run failed (the decider raised, or was failed).
+            WorkflowCanceledError: it was canceled.
+            WorkflowTerminatedError: it was terminated.
+            WorkflowTimedOutError: it outlived its execution timeout.
             ResultTimeoutError: still open after ``timeout`` seconds.
         """
         return self.promise(timeout).result
@@ -322,8 +324,11 @@ class WorkflowHandle:
         params = {key: value for key, value in (("reason", reason), ("details", details)) if value}
         self._call("terminate_workflow_execution", **params)
 
-    def history(self) -> list[HistoryEvent]:
-        """Every event of this run, oldest first; payloads decode on demand."""
+    def history(self, on_page: Callable[[int], None] | None = None) -> list[HistoryEvent]:
+        """Every event of this run, oldest first; payloads decode on demand.
+
+        ``on_page`` is called with the number of events read so far, after each page.
+        """
         events: list[HistoryEvent] = []
         token = None
         while True:
@@ -334,6 +339,8 @@ class WorkflowHandle:
             )
             events.extend(HistoryEvent.from_swf(e, self.client.codec) for e in page["events"])
             token = page.get("nextPageToken")
+            if on_page is not None:
+                on_page(len(events))
             if not token:
                 return events
 

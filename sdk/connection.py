@@ -26,11 +26,12 @@ LONG_POLL_READ_TIMEOUT = 70  # SWF holds a long poll for up to 60 s
 _ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_SWF", "AWS_ENDPOINT_URL")
 
 
-def swf_client(client: Any = None, *, connections: int = 10) -> Any:
+def swf_client(client: Any = None, *, endpoint: str | None = None, connections: int = 10) -> Any:
     """``client`` if given, else a boto3 SWF client configured for long polls.
 
-    With an endpoint override (a devserver) and no region configured anywhere, any
-    region signs requests; ``us-east-1`` is used rather than failing.
+    With an endpoint override (``endpoint`` or the variables, for a devserver), any
+    region and any credentials sign requests: ``us-east-1`` and placeholder keys are
+    used when nothing is configured, rather than failing.
     """
     if client is not None:
         return client
@@ -39,10 +40,21 @@ def swf_client(client: Any = None, *, connections: int = 10) -> Any:
 
     session = boto3.session.Session()
     region: str | None = session.region_name  # None when nothing configures one
-    if region is None and any(os.environ.get(name) for name in _ENDPOINT_VARIABLES):
+    overridden = endpoint or any(os.environ.get(name) for name in _ENDPOINT_VARIABLES)
+    placeholder = None
+    if overridden and region is None:
         region = "us-east-1"
+    if overridden and session.get_credentials() is None:
+        placeholder = "devserver"
     try:
-        return session.client("swf", region_name=region, config=_config(connections))
+        return session.client(
+            "swf",
+            region_name=region,
+            endpoint_url=endpoint,
+            aws_access_key_id=placeholder,
+            aws_secret_access_key=placeholder,
+            config=_config(connections),
+        )
     except NoRegionError:
         raise ConfigurationError(
             "no AWS region configured for SWF: set AWS_DEFAULT_REGION (or a profile's "

@@ -50,7 +50,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         DistributedDecisionWorker(decider_a).start()   # blocks until SIGTERM
 
     Args:
-        *deciders: the ``@decision_task`` functions to serve.
+        *functions: the ``@decision_task`` functions to serve.
         domain: overrides the decorators' domains (else ``SWF_DOMAIN``).
         task_list: overrides the decorators' task lists.
         identity: recorded in the history (default ``host:pid``).

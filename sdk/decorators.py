@@ -357,8 +357,10 @@ def activity_task(
         swf_task_type: type name (default: the function's qualified name).
         swf_task_version: type version.
         swf_task_list: task list (else the type's registered default).
-        input_data_serializer, input_data_store: how arguments are written.
-        result_data_serializer, result_data_store: how the result is written.
+        input_data_serializer: how arguments are serialized (default JSON).
+        input_data_store: where serialized arguments go (default inline).
+        result_data_serializer: how the result is serialized (default JSON).
+        result_data_store: where the serialized result goes (default inline).
         **options: `ActivityOptions` fields (timeouts in seconds or ``"NONE"``,
             ``priority``) and `RetryPolicy` fields (``max_attempts``, ``backoff``,
             ``backoff_multiplier``, ``max_backoff``, ``retry_on``).
@@ -402,10 +404,14 @@ def decision_task(
     """Declare a decider (a workflow type).
 
     Args:
-        swf_domain, swf_workflow_type, swf_workflow_version, swf_task_list: as for
-            `activity_task`.
-        input_data_serializer, input_data_store, result_data_serializer,
-            result_data_store: how the workflow's input and result are written.
+        swf_domain: domain (else the worker's or client's).
+        swf_workflow_type: type name (default: the function's qualified name).
+        swf_workflow_version: type version.
+        swf_task_list: decision task list (default: the type name).
+        input_data_serializer: how the workflow's input is serialized (default JSON).
+        input_data_store: where it goes (default inline).
+        result_data_serializer: how the workflow's result is serialized (default JSON).
+        result_data_store: where it goes (default inline).
         **options: `WorkflowOptions` fields: ``execution_start_to_close_timeout``,
             ``task_start_to_close_timeout``, ``child_policy``, ``priority``.
     """
@@ -458,7 +464,8 @@ def cached(
 
     Args:
         name: marker name (default: the function's qualified name).
-        result_data_serializer, result_data_store: how the value is recorded.
+        result_data_serializer: how the value is serialized (default JSON).
+        result_data_store: where it goes (default inline, in the marker).
     """
 
     def decorate(func: Callable[..., Any]) -> CachedFunction:

@@ -18,14 +18,14 @@ import threading
 from typing import Any
 
 from .activity_worker import DistributedActivityWorker
-from .client import WorkflowClient
+from .client import WorkflowClient, WorkflowHandle
 from .connection import DOMAIN_VARIABLE, devserver_client
 from .decision_worker import DistributedDecisionWorker
 from .decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition, WorkflowTask
 from .errors import ConfigurationError
 from .payloads import PayloadCodec, default_codec
 
-__all__ = ["LocalDecisionWorker"]
+__all__ = ["LocalDecisionWorker", "LocalEnvironment"]
 
 _LOCAL_DOMAIN = "swflow-local"
 _POLL_TIMEOUT = 10.0  # seconds a local long poll waits; the server releases it on stop
@@ -61,22 +61,71 @@ class LocalDecisionWorker:
         Raises:
             WorkflowError: the workflow failed, timed out, or was canceled or terminated.
         """
+        with LocalEnvironment(
+            domain=self.definition.domain, concurrency=self.concurrency, codec=self.codec
+        ) as local:
+            return local.start(self.decider, *args, **kwargs).result()
+
+
+class LocalEnvironment:
+    """An embedded devserver, plus workers that serve whatever runs on it.
+
+    For more than one run, signals, or a look at the history while it runs::
+
+        with LocalEnvironment(time_skipping=False) as local:
+            run = local.start(approval, "order-1")
+            run.signal("approved", True)
+            print(run.result())
+
+    Args:
+        time_skipping: jump the clock over idle time (timers, backoffs). A run that
+            waits for a signal then jumps to its execution timeout: turn it off.
+        domain: the domain (default: ``SWF_DOMAIN``, else ``swflow-local``).
+        concurrency: activity tasks run at once per task list.
+        codec: payload codec (default: the process-wide one).
+
+    Attributes:
+        client: a `WorkflowClient` on the embedded devserver.
+        endpoint: the devserver's URL, for ``swflow`` commands (AWS_ENDPOINT_URL_SWF).
+    """
+
+    def __init__(
+        self,
+        *,
+        time_skipping: bool = True,
+        domain: str | None = None,
+        concurrency: int = 4,
+        codec: PayloadCodec | None = None,
+    ) -> None:
         from .devserver import DevServer  # the SWF engine loads only when run locally
 
-        domain = self.definition.domain or os.environ.get(DOMAIN_VARIABLE) or _LOCAL_DOMAIN
-        server = DevServer(time_skipping=True, poll_timeout=_POLL_TIMEOUT).start()
-        client = devserver_client(server.endpoint, connections=self.concurrency * 4 + 8)
-        workers = _LocalWorkers(domain, client, self.concurrency, self.codec)
-        try:
-            workers.serve(self.definition)
-            handle = WorkflowClient(domain, client=client, codec=self.codec).start(
-                self.decider, *args, kwargs=kwargs
-            )
-            return handle.result()
-        finally:
-            workers.stop()
-            server.stop()
-            workers.join()
+        self.domain = domain or os.environ.get(DOMAIN_VARIABLE) or _LOCAL_DOMAIN
+        self.codec = codec or default_codec()
+        self.server = DevServer(time_skipping=time_skipping, poll_timeout=_POLL_TIMEOUT)
+        self.concurrency = concurrency
+
+    def __enter__(self) -> LocalEnvironment:
+        self.server.start()
+        self.endpoint = self.server.endpoint
+        swf = devserver_client(self.endpoint, connections=self.concurrency * 4 + 8)
+        self.client = WorkflowClient(self.domain, client=swf, codec=self.codec)
+        self.workers = _LocalWorkers(self.domain, swf, self.concurrency, self.codec)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.workers.stop()
+        self.server.stop()
+        self.workers.join()
+
+    def start(
+        self, decider: Any, *args: Any, workflow_id: str | None = None, **kwargs: Any
+    ) -> WorkflowHandle:
+        """Start a run of ``decider``; what it schedules is served as it appears."""
+        definition = getattr(decider, "definition", decider)
+        if not isinstance(definition, WorkflowDefinition):
+            raise ConfigurationError(f"LocalEnvironment runs a @decision_task, got {decider!r}")
+        self.workers.serve(definition)
+        return self.client.start(decider, *args, workflow_id=workflow_id, kwargs=kwargs)
 
 
 class _ServingDecisionWorker(DistributedDecisionWorker):

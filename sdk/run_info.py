@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from .payloads import Envelope, PayloadCodec, parse_envelope
@@ -12,6 +12,10 @@ __all__ = ["PAYLOAD_FIELDS", "HistoryEvent", "RunInfo"]
 
 PAYLOAD_FIELDS = ("input", "result", "details", "control")
 """Event attributes that hold payloads (envelopes or plain JSON)."""
+
+
+_NAMED = ("activityId", "timerId", "markerName", "signalName", "workflowId")
+_LABELLED = ("reason", "timeoutType", "cause", "startToFireTimeout", "newExecutionRunId")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,16 @@ class HistoryEvent:
         key = kind[0].lower() + kind[1:] + "EventAttributes"
         return cls(event["eventId"], kind, event["eventTimestamp"], event.get(key, {}), codec)
 
+    @classmethod
+    def from_json(cls, event: dict[str, Any], codec: PayloadCodec) -> HistoryEvent:
+        """From SWF's JSON, where the timestamp is epoch seconds (or ISO text)."""
+        stamp = event.get("eventTimestamp", 0)
+        if isinstance(stamp, int | float):
+            stamp = datetime.fromtimestamp(stamp, timezone.utc)
+        elif isinstance(stamp, str):
+            stamp = datetime.fromisoformat(stamp)
+        return cls.from_swf({**event, "eventTimestamp": stamp}, codec)
+
     def envelopes(self) -> dict[str, Envelope]:
         """The payload attributes' envelopes (serializer, store, size), without fetching."""
         found = {}
@@ -79,6 +93,28 @@ class HistoryEvent:
                 except Exception:  # free text written by someone else
                     continue
         return found
+
+    def to_swf(self) -> dict[str, Any]:
+        """The event as SWF's JSON has it (timestamp in epoch seconds): replayable."""
+        key = self.event_type[0].lower() + self.event_type[1:] + "EventAttributes"
+        return {
+            "eventId": self.event_id,
+            "eventType": self.event_type,
+            "eventTimestamp": self.timestamp.timestamp(),
+            key: self.attributes,
+        }
+
+    def summary(self) -> str:
+        """One line for people: what the event is about, payloads as envelopes."""
+        a = self.attributes
+        parts = [str(a[key]) for key in _NAMED if isinstance(a.get(key), str)]
+        for key in ("activityType", "workflowType"):
+            if isinstance(a.get(key), dict):
+                parts.insert(0, f"{a[key].get('name')} {a[key].get('version')}")
+        parts += [f"{key}={a[key]}" for key in _LABELLED if a.get(key)]
+        for name, envelope in self.envelopes().items():
+            parts.append(f"{name}={envelope.describe()}")
+        return "  ".join(parts)
 
     def value(self, name: str) -> Any:
         """The decoded payload in attribute ``name`` (fetched from its store if need be)."""

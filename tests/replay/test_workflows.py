@@ -250,7 +250,7 @@ def waits_first() -> int:
 def test_a_decider_that_now_blocks_before_recorded_work_is_nondeterministic() -> None:
     history = HistoryBuilder("shrunk")
     history.apply(decide(history.events, two_steps))  # a1 recorded, still running
-    with pytest.raises(NonDeterministicWorkflowError, match="blocked on timer .* a1"):
+    with pytest.raises(NonDeterministicWorkflowError, match=r"blocked on timer .* a1"):
         decide(history.events, waits_first)
 
 

@@ -1,0 +1,257 @@
+"""What every ``swflow`` command shares: exit codes, connections, loading code, output."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from swflow.connection import DOMAIN_VARIABLE, swf_client
+from swflow.decorators import ActivityTask, WorkflowTask
+from swflow.errors import (
+    NonDeterministicWorkflowError,
+    PayloadNotFoundError,
+    SwflowError,
+    WorkflowError,
+    WorkflowNotFoundError,
+)
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FAILED",
+    "EXIT_NOT_FOUND",
+    "EXIT_USAGE",
+    "CliError",
+    "Progress",
+    "connection_options",
+    "dump_json",
+    "json_option",
+    "load_decider",
+    "load_tasks",
+    "parse_input",
+    "print_table",
+    "print_value",
+    "to_json",
+]
+
+EXIT_FAILED = 1  # the workflow ended without a result, or a replay found a mismatch
+EXIT_USAGE = 2  # bad arguments or input (click's own code for usage errors)
+EXIT_NOT_FOUND = 3  # no such workflow, run or payload
+EXIT_ERROR = 4  # configuration, connection or store trouble
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """An error shown as one ``Error: ...`` line, with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click reads it per instance
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The exit code a script can trust for ``error``."""
+    if isinstance(error, WorkflowNotFoundError | PayloadNotFoundError):
+        return EXIT_NOT_FOUND
+    if isinstance(error, WorkflowError | NonDeterministicWorkflowError):
+        return EXIT_FAILED
+    return EXIT_ERROR
+
+
+def as_cli_error(error: Exception) -> CliError:
+    """A swflow or AWS error as a one-line message and its exit code."""
+    if isinstance(error, SwflowError):
+        return CliError(f"{type(error).__name__}: {error}", exit_code_for(error))
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return CliError(f"SWF refused: {error}")
+    if isinstance(error, BotoCoreError):
+        return CliError(f"cannot reach SWF: {error}")
+    raise error
+
+
+def connection_options(func: F) -> F:
+    """``--domain`` and ``--endpoint``, passed on as ``connect`` (a boto3 SWF client maker)."""
+
+    @click.option(
+        "--domain",
+        envvar=DOMAIN_VARIABLE,
+        help=f"SWF domain (default: the decorator's, then ${DOMAIN_VARIABLE}).",
+    )
+    @click.option(
+        "--endpoint",
+        envvar="AWS_ENDPOINT_URL_SWF",
+        metavar="URL",
+        help="SWF endpoint, e.g. a devserver's (default: $AWS_ENDPOINT_URL_SWF, then AWS).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, endpoint: str | None, **kwargs: Any) -> Any:
+        kwargs["connect"] = lambda connections=10: swf_client(
+            endpoint=endpoint, connections=connections
+        )
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON, not a table.")(func)
+
+
+def parse_input(text: str | None, what: str = "--input") -> tuple[list[Any], dict[str, Any]]:
+    """Arguments from JSON: a list is positional, an object is keyword, else one argument.
+
+    ``@FILE`` reads the JSON from a file and ``-`` from standard input.
+    """
+    if text is None:
+        return [], {}
+    source = text
+    if text == "-":
+        source = sys.stdin.read()
+    elif text.startswith("@"):
+        try:
+            source = Path(text[1:]).read_text()
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {text[1:]}: {exc.strerror}") from None
+    try:
+        value = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON: {exc}", param_hint=what) from None
+    if isinstance(value, list):
+        return value, {}
+    if isinstance(value, dict):
+        return [], value
+    return [value], {}
+
+
+def load_tasks(specs: Sequence[str], kind: type[Any]) -> list[Any]:
+    """The decorated functions ``MODULE[:ATTR]`` names (every one of ``kind`` if no ATTR).
+
+    MODULE is a dotted name importable from the current folder, or a ``.py`` path.
+    """
+    found: list[Any] = []
+    what = "@activity_task" if kind is ActivityTask else "@decision_task"
+    for spec in specs:
+        module_name, _, attribute = spec.partition(":")
+        module = _import(module_name)
+        if attribute:
+            target: Any = module
+            for part in attribute.split("."):
+                if not hasattr(target, part):
+                    raise click.BadParameter(f"{module_name} has no attribute {attribute!r}")
+                target = getattr(target, part)
+            if not isinstance(target, kind):
+                raise click.BadParameter(f"{spec} is {target!r}, not a {what} function")
+            candidates = [target]
+        else:
+            candidates = [value for value in vars(module).values() if isinstance(value, kind)]
+            if not candidates:
+                raise click.BadParameter(f"module {module_name} defines no {what} function")
+        found.extend(c for c in candidates if all(c is not other for other in found))
+    return found
+
+
+def load_decider(spec: str) -> WorkflowTask:
+    tasks = load_tasks([spec], WorkflowTask)
+    if len(tasks) != 1:
+        names = ", ".join(task.definition.name for task in tasks)
+        raise click.BadParameter(f"{spec} defines several deciders ({names}): name one")
+    decider: WorkflowTask = tasks[0]
+    return decider
+
+
+def _import(name: str) -> Any:
+    if name.endswith(".py"):
+        path = Path(name).resolve()
+        if not path.is_file():
+            raise click.BadParameter(f"no such file {name}")
+        sys.path.insert(0, str(path.parent))  # its own imports resolve as when run directly
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        return module
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            raise click.BadParameter(f"no module named {name!r} (from {os.getcwd()})") from None
+        raise
+
+
+def to_json(value: Any) -> Any:
+    """``value`` made JSON-able: datetimes as ISO text, dataclass-likes as dicts."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return value
+
+
+def dump_json(value: Any) -> None:
+    click.echo(json.dumps(to_json(value), indent=2))
+
+
+def print_value(value: Any) -> None:
+    """A decoded payload: JSON when it is JSON, else its repr."""
+    try:
+        click.echo(json.dumps(value))
+    except (TypeError, ValueError):
+        click.echo(repr(value))
+
+
+def print_table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
+    cells = [[("-" if cell is None else str(cell)) for cell in row] for row in rows]
+    widths = [len(header) for header in headers]
+    for row in cells:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+    for row in [list(headers), *cells]:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+class Progress:
+    """A status line on standard error, rewritten in place; silent unless enabled."""
+
+    def __init__(self, enabled: bool | None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def update(self, text: str) -> None:
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            click.echo(f"\r{text} ({elapsed:.1f} s)\033[K", nl=False, err=True)
+
+    def done(self, text: str = "") -> None:
+        if self.enabled:
+            if text:
+                self.update(text)
+            click.echo(err=True)
+
+
+def progress_option(func: F) -> F:
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Show progress on standard error (default: when it is a terminal).",
+    )(func)

@@ -1,0 +1,244 @@
+"""Starting runs and acting on them: start, run, list, describe, signal, cancel, terminate."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import click
+
+from swflow.client import WorkflowClient, WorkflowHandle
+from swflow.errors import ResultTimeoutError
+from swflow.local import LocalDecisionWorker
+
+from .common import (
+    CliError,
+    Progress,
+    connection_options,
+    dump_json,
+    json_option,
+    load_decider,
+    parse_input,
+    print_table,
+    print_value,
+    progress_option,
+)
+
+__all__ = ["cancel", "describe", "list_runs", "run", "signal", "start", "terminate"]
+
+_INPUT_HELP = (
+    "Arguments as JSON: a list is positional, an object is keyword, anything else is "
+    "one argument. @FILE reads a file, - reads standard input."
+)
+workflow_id_argument = click.argument("workflow_id")
+run_id_option = click.option("--run-id", help="A given run (default: the latest).")
+
+
+def _handle(connect: Any, domain: str | None, workflow_id: str, run_id: str | None) -> Any:
+    return WorkflowClient(domain, client=connect()).handle(workflow_id, run_id)
+
+
+def _start(
+    connect: Any, domain: str | None, spec: str, text: str | None, workflow_id: str | None
+) -> WorkflowHandle:
+    decider = load_decider(spec)
+    args, kwargs = parse_input(text)
+    client = WorkflowClient(domain, client=connect())
+    return client.start(decider, *args, workflow_id=workflow_id, kwargs=kwargs)
+
+
+@click.command()
+@click.argument("decider", metavar="MODULE:DECIDER")
+@click.option("--input", "text", metavar="JSON", help=_INPUT_HELP)
+@click.option("--workflow-id", help="Unique among open runs (default: type name + uuid).")
+@json_option
+@connection_options
+def start(
+    decider: str,
+    text: str | None,
+    workflow_id: str | None,
+    as_json: bool,
+    domain: str | None,
+    connect: Any,
+) -> None:
+    """Start a run; print its workflow id and run id. Workers run it."""
+    handle = _start(connect, domain, decider, text, workflow_id)
+    if as_json:
+        dump_json({"workflowId": handle.workflow_id, "runId": handle.run_id})
+    else:
+        click.echo(f"{handle.workflow_id} {handle.run_id}")
+
+
+@click.command()
+@click.argument("decider", metavar="MODULE:DECIDER")
+@click.option("--input", "text", metavar="JSON", help=_INPUT_HELP)
+@click.option(
+    "--local", is_flag=True, help="Run everything in this process on an embedded devserver."
+)
+@click.option("--workflow-id", help="Unique among open runs (default: type name + uuid).")
+@click.option("--timeout", type=click.FloatRange(min=0), help="Give up waiting after N seconds.")
+@progress_option
+@connection_options
+def run(
+    decider: str,
+    text: str | None,
+    local: bool,
+    workflow_id: str | None,
+    timeout: float | None,
+    progress: bool | None,
+    domain: str | None,
+    connect: Any,
+) -> None:
+    """Run a workflow and print its result (JSON when it is JSON).
+
+    With --local, the decider and every activity it schedules run here, on an
+    in-memory devserver whose clock skips idle time. Without it, the run is started
+    on SWF (or $AWS_ENDPOINT_URL_SWF) and workers elsewhere must serve it.
+    """
+    if local:
+        task = load_decider(decider)
+        args, kwargs = parse_input(text)
+        print_value(LocalDecisionWorker(task).start(*args, **kwargs))
+        return
+    handle = _start(connect, domain, decider, text, workflow_id)
+    status = Progress(progress)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        status.update(f"waiting for {handle.workflow_id}")
+        try:
+            value = handle.result(timeout=1.0)
+        except ResultTimeoutError:
+            if deadline is not None and time.monotonic() >= deadline:
+                status.done()
+                raise CliError(
+                    f"workflow {handle.workflow_id} run {handle.run_id} still open after "
+                    f"{timeout} s"
+                ) from None
+            continue
+        except Exception:
+            status.done()
+            raise
+        status.done(f"{handle.workflow_id} completed")
+        print_value(value)
+        return
+
+
+def _since(text: str | None) -> datetime | None:
+    """``2026-11-01``, an ISO time, or an age like ``90m``, ``36h``, ``7d``."""
+    if text is None:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text[-1:] in units and text[:-1].isdigit():
+        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is neither an ISO date nor an age like 90m, 36h or 7d", param_hint="--since"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@click.command("list")
+@click.option("--closed", is_flag=True, help="Closed runs instead of open ones.")
+@click.option("--all", "everything", is_flag=True, help="Open and closed runs.")
+@click.option("--workflow-id", help="Only runs of this workflow id.")
+@click.option("--since", metavar="WHEN", help="Started since: ISO date or age (90m, 36h, 7d).")
+@json_option
+@connection_options
+def list_runs(
+    closed: bool,
+    everything: bool,
+    workflow_id: str | None,
+    since: str | None,
+    as_json: bool,
+    domain: str | None,
+    connect: Any,
+) -> None:
+    """List runs, newest first (open ones unless told otherwise)."""
+    client = WorkflowClient(domain, client=connect())
+    oldest = _since(since)
+    runs = []
+    if everything or not closed:
+        runs += client.list_open(workflow_id=workflow_id, since=oldest)
+    if everything or closed:
+        runs += client.list_closed(workflow_id=workflow_id, since=oldest)
+    runs.sort(key=lambda run: run.start_time, reverse=True)
+    if as_json:
+        dump_json([dataclasses.asdict(run) for run in runs])
+        return
+    rows = [
+        (r.workflow_id, r.run_id, f"{r.workflow_type} {r.version}", r.close_status or r.status)
+        for r in runs
+    ]
+    started = [f"{r.start_time:%Y-%m-%d %H:%M:%S}" for r in runs]
+    print_table(
+        [(*row, at) for row, at in zip(rows, started, strict=True)],
+        ("WORKFLOW ID", "RUN ID", "TYPE", "STATUS", "STARTED"),
+    )
+
+
+@click.command()
+@workflow_id_argument
+@run_id_option
+@json_option
+@connection_options
+def describe(
+    workflow_id: str, run_id: str | None, as_json: bool, domain: str | None, connect: Any
+) -> None:
+    """A run's type, status, times, tags and open task counts."""
+    info = dataclasses.asdict(_handle(connect, domain, workflow_id, run_id).describe())
+    if as_json:
+        dump_json(info)
+        return
+    info["tags"] = ", ".join(info["tags"]) or None
+    info["open_counts"] = ", ".join(f"{k}={v}" for k, v in info["open_counts"].items()) or None
+    print_table(info.items(), ("FIELD", "VALUE"))
+
+
+@click.command()
+@workflow_id_argument
+@click.argument("name")
+@click.option("--input", "text", metavar="JSON", help="The signal's value, as JSON.")
+@run_id_option
+@connection_options
+def signal(
+    workflow_id: str,
+    name: str,
+    text: str | None,
+    run_id: str | None,
+    domain: str | None,
+    connect: Any,
+) -> None:
+    """Send signal NAME to a run."""
+    value = None
+    if text is not None:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--input") from None
+    _handle(connect, domain, workflow_id, run_id).signal(name, value)
+
+
+@click.command()
+@workflow_id_argument
+@run_id_option
+@connection_options
+def cancel(workflow_id: str, run_id: str | None, domain: str | None, connect: Any) -> None:
+    """Ask a run to cancel; its next decision closes it."""
+    _handle(connect, domain, workflow_id, run_id).cancel()
+
+
+@click.command()
+@workflow_id_argument
+@run_id_option
+@click.option("--reason", help="Recorded in the history (up to 256 characters).")
+@connection_options
+def terminate(
+    workflow_id: str, run_id: str | None, reason: str | None, domain: str | None, connect: Any
+) -> None:
+    """End a run at once; its decider runs no more."""
+    _handle(connect, domain, workflow_id, run_id).terminate(reason=reason)

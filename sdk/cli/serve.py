@@ -1,0 +1,108 @@
+"""Long-running processes: ``devserver``, ``worker`` (activities) and ``decider``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from typing import Any
+
+import click
+
+from swflow.activity_worker import DistributedActivityWorker
+from swflow.decision_worker import DistributedDecisionWorker
+from swflow.decorators import ActivityTask, WorkflowTask
+
+from .common import connection_options, load_tasks
+
+__all__ = ["decider", "default_db", "devserver", "worker"]
+
+
+def default_db() -> str:
+    """A file under the user's data folder (XDG_DATA_HOME, else ~/.local/share)."""
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
+    return os.path.join(data, "swflow", "devserver.sqlite3")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
+@click.option("--db", default=default_db, show_default=True, help="SQLite file, or :memory:.")
+@click.option("--time-skipping", is_flag=True, help="Jump the clock whenever nothing runs.")
+@click.option("--poll-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True)
+def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: float) -> None:
+    """Run the SWF-compatible local server until interrupted."""
+    from swflow.devserver import DevServer
+
+    if db != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(db)), exist_ok=True)
+    server = DevServer(
+        host=host, port=port, db=db, time_skipping=time_skipping, poll_timeout=poll_timeout
+    ).start()
+    click.echo(
+        f"swflow devserver on {server.endpoint} (db: {db})\n"
+        f"export AWS_ENDPOINT_URL_SWF={server.endpoint}"
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
+def _worker_options(func: Any) -> Any:
+    func = click.option("--identity", help="Name in SWF's records (default: host:pid).")(func)
+    func = click.option(
+        "--concurrency",
+        type=click.IntRange(min=1),
+        help="Tasks handled at once per task list.",
+    )(func)
+    func = click.option("--task-list", help="Poll this task list instead of the decorators' ones.")(
+        func
+    )
+    return connection_options(func)
+
+
+@click.command()
+@click.argument("targets", nargs=-1, required=True, metavar="MODULE[:ATTR]...")
+@_worker_options
+def worker(targets: tuple[str, ...], **options: Any) -> None:
+    """Serve @activity_task functions until SIGTERM or Ctrl-C.
+
+    MODULE alone serves every activity it defines; MODULE can be a dotted name or a
+    .py file. A first signal finishes the tasks in hand, a second exits at once.
+    """
+    _serve(DistributedActivityWorker, load_tasks(targets, ActivityTask), **options)
+
+
+@click.command()
+@click.argument("targets", nargs=-1, required=True, metavar="MODULE[:ATTR]...")
+@_worker_options
+def decider(targets: tuple[str, ...], **options: Any) -> None:
+    """Serve @decision_task functions until SIGTERM or Ctrl-C."""
+    _serve(DistributedDecisionWorker, load_tasks(targets, WorkflowTask), **options)
+
+
+def _serve(
+    kind: type[DistributedActivityWorker] | type[DistributedDecisionWorker],
+    functions: list[Any],
+    *,
+    domain: str | None,
+    task_list: str | None,
+    concurrency: int | None,
+    identity: str | None,
+    connect: Any,
+) -> None:
+    server = kind(
+        *functions,
+        domain=domain,
+        task_list=task_list,
+        concurrency=concurrency,
+        identity=identity,
+        client=connect(connections=(concurrency or 4) * 2 + 4),
+    )
+    names = ", ".join(function.definition.name for function in functions)
+    click.echo(f"swflow {kind.__name__} serving {names}", err=True)
+    server.start()

@@ -1,0 +1,246 @@
+"""A run's history drawn as a self-contained HTML page with one inline SVG.
+
+One row per call site: activities (every retry on its row), child workflows and
+timers are bars from scheduled to closed, the queued part paler; markers and signals
+are points; the decider's tasks are ticks. Colours say how each thing ended, and every
+shape's tooltip has its events, times and failure reason. No script, no external file:
+the page can be mailed, attached to a ticket or opened from disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+from .run_info import HistoryEvent
+
+__all__ = ["render_timeline"]
+
+_COLOURS = {
+    "completed": "#2e9e5b",
+    "fired": "#2e9e5b",
+    "failed": "#d1453b",
+    "timedout": "#e08a1e",
+    "canceled": "#8a8f98",
+    "terminated": "#8a8f98",
+    "open": "#3b7dd8",
+    "queued": "#c9dbf2",
+    "marker": "#f0b400",
+    "signal": "#1aa6b7",
+    "decision": "#56606b",
+}
+_WIDTH, _LABEL, _ROW, _TOP = 1200, 300, 24, 40
+
+
+@dataclass
+class _Span:
+    """One bar: queued from ``scheduled`` to ``started``, running until ``closed``."""
+
+    scheduled: datetime
+    started: datetime | None = None
+    closed: datetime | None = None
+    outcome: str = "open"
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    label: str
+    kind: str  # activity, child, timer, decision, marker, signal, workflow
+    spans: list[_Span] = field(default_factory=list)
+    points: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+def _outcome(event_type: str) -> str:
+    for word in ("Completed", "Fired", "Failed", "TimedOut", "Canceled", "Terminated"):
+        if event_type.endswith(word):
+            return word.lower()
+    return "completed" if event_type.endswith("ContinuedAsNew") else "open"
+
+
+def _rows(events: Sequence[HistoryEvent]) -> list[_Row]:  # noqa: PLR0912 (a branch per kind)
+    rows: dict[str, _Row] = {}
+    spans: dict[object, _Span] = {}  # scheduled/initiated event id, or timer id -> span
+
+    def row(key: str, label: str, kind: str) -> _Row:
+        return rows.setdefault(key, _Row(label, kind))
+
+    for event in events:
+        kind, a, at = event.event_type, event.attributes, event.timestamp
+        note = f"#{event.event_id} {kind} {event.summary()}".strip()
+        if kind == "WorkflowExecutionStarted":
+            name = a.get("workflowType", {}).get("name", "workflow")
+            spans["run"] = _Span(at, at, notes=[note])
+            row("run", f"workflow {name}", "workflow").spans.append(spans["run"])
+        elif kind.startswith("WorkflowExecution") and kind != "WorkflowExecutionSignaled":
+            if "run" in spans and kind not in ("WorkflowExecutionCancelRequested",):
+                _close(spans["run"], at, _outcome(kind), note)
+        elif kind == "DecisionTaskScheduled":
+            spans[event.event_id] = _Span(at, notes=[note])
+            row("decisions", "decider", "decision").spans.append(spans[event.event_id])
+        elif kind.startswith("DecisionTask"):
+            span = spans.get(a.get("scheduledEventId"))
+            if span is not None and kind == "DecisionTaskStarted":
+                span.started = at
+                span.notes.append(note)
+            elif span is not None:
+                _close(span, at, _outcome(kind), note)
+        elif kind == "ActivityTaskScheduled":
+            activity_id = a["activityId"]
+            site = activity_id.split(".")[0]
+            label = f"{a['activityType']['name']} {site}"
+            spans[event.event_id] = _Span(at, notes=[note])
+            row(f"activity {site}", label, "activity").spans.append(spans[event.event_id])
+        elif kind.startswith("ActivityTask") and "scheduledEventId" in a:
+            _progress(spans.get(a["scheduledEventId"]), kind, at, note)
+        elif kind == "StartChildWorkflowExecutionInitiated":
+            label = f"child {a['workflowType']['name']} {a['workflowId']}"
+            spans[event.event_id] = _Span(at, notes=[note])
+            row(f"child {a['workflowId']}", label, "child").spans.append(spans[event.event_id])
+        elif kind.startswith("ChildWorkflowExecution") and "initiatedEventId" in a:
+            _progress(spans.get(a["initiatedEventId"]), kind, at, note)
+        elif kind == "TimerStarted":
+            spans[("timer", a["timerId"])] = _Span(at, at, notes=[note])
+            row(f"timer {a['timerId']}", f"timer {a['timerId']}", "timer").spans.append(
+                spans[("timer", a["timerId"])]
+            )
+        elif kind in ("TimerFired", "TimerCanceled"):
+            span = spans.get(("timer", a.get("timerId")))
+            if span is not None:
+                _close(span, at, _outcome(kind), note)
+        elif kind == "MarkerRecorded":
+            row("markers", "markers (@cached, clock)", "marker").points.append((at, note))
+        elif kind == "WorkflowExecutionSignaled":
+            row("signals", "signals", "signal").points.append((at, note))
+        elif kind.endswith("Failed"):  # decisions SWF refused: shown where people look
+            row("refused", "refused decisions", "marker").points.append((at, note))
+    return list(rows.values())
+
+
+def _progress(span: _Span | None, kind: str, at: datetime, note: str) -> None:
+    if span is None:
+        return
+    span.notes.append(note)
+    if kind.endswith("Started"):
+        span.started = at
+    elif not kind.endswith("Requested"):
+        _close(span, at, _outcome(kind), note=None)
+
+
+def _close(span: _Span, at: datetime, outcome: str, note: str | None) -> None:
+    span.closed, span.outcome = at, outcome
+    if note:
+        span.notes.append(note)
+
+
+def _ticks(seconds: float) -> list[float]:
+    for step in (0.001, 0.01, 0.1, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 86400, 7 * 86400):
+        if seconds / step <= 8:
+            return [step * i for i in range(int(seconds / step) + 1)]
+    return [seconds * i / 8 for i in range(9)]
+
+
+def _offset(seconds: float) -> str:
+    if seconds < 1:
+        return f"+{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"+{seconds:g} s"
+    if seconds < 7200:
+        return f"+{seconds / 60:g} min"
+    return f"+{seconds / 3600:g} h"
+
+
+def render_timeline(events: Sequence[HistoryEvent], *, title: str = "workflow") -> str:
+    """The HTML page for a run's ``events`` (oldest first)."""
+    if not events:
+        raise ValueError("a timeline needs at least one event")
+    start, end = events[0].timestamp, events[-1].timestamp
+    total = max((end - start).total_seconds(), 0.001)
+    scale = (_WIDTH - _LABEL - 20) / total
+
+    def x(at: datetime | None) -> float:
+        return _LABEL + ((at or end) - start).total_seconds() * scale
+
+    rows = _rows(events)
+    height = _TOP + _ROW * len(rows) + 10
+    svg = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}">'
+    ]
+    for tick in _ticks(total):
+        left = _LABEL + tick * scale
+        svg.append(
+            f'<line class="tick" x1="{left:.1f}" y1="{_TOP - 8}" x2="{left:.1f}" y2="{height}"/>'
+            f'<text class="axis" x="{left:.1f}" y="{_TOP - 14}">{_offset(tick)}</text>'
+        )
+    for index, row in enumerate(rows):
+        y = _TOP + index * _ROW
+        attempts = (
+            f" ({len(row.spans)} attempts)" if row.kind == "activity" and len(row.spans) > 1 else ""
+        )
+        svg.append(f'<text class="label" x="8" y="{y + 16}">{escape(row.label + attempts)}</text>')
+        for span in row.spans:
+            svg.append(_bar(row.kind, span, x, y))
+        for at, note in row.points:
+            cx, colour = x(at), _COLOURS["signal" if row.kind == "signal" else "marker"]
+            if "Failed" in note.split(" ")[1]:
+                colour = _COLOURS["failed"]
+            svg.append(
+                f'<path class="point {row.kind}" d="M{cx:.1f} {y + 4} l7 8 -7 8 -7 -8z" '
+                f'fill="{colour}"><title>{escape(note)}</title></path>'
+            )
+    svg.append("</svg>")
+    closing = events[-1].event_type if events[-1].event_type.startswith("WorkflowExecution") else ""
+    summary = (
+        f"{len(events)} events over {_offset(total)[1:]}, from {start:%Y-%m-%d %H:%M:%S} UTC"
+        + (f"; ended with {closing}" if closing else "; still open")
+    )
+    legend = "".join(
+        f'<span><i style="background:{colour}"></i>{name}</span>'
+        for name, colour in _COLOURS.items()
+        if name not in ("fired", "terminated")
+    )
+    return _PAGE.format(
+        title=escape(title), summary=escape(summary), legend=legend, svg="\n".join(svg)
+    )
+
+
+def _bar(kind: str, span: _Span, x: Callable[[datetime | None], float], y: int) -> str:
+    begin, running, finish = x(span.scheduled), x(span.started or span.closed), x(span.closed)
+    tooltip = escape("\n".join(span.notes))
+    height = 8 if kind == "decision" else 14
+    top = y + (_ROW - height) // 2
+    parts = [f'<g class="bar {kind} {span.outcome}"><title>{tooltip}</title>']
+    if running > begin:  # waiting in the task list
+        parts.append(
+            f'<rect x="{begin:.1f}" y="{top}" width="{running - begin:.1f}" height="{height}" '
+            f'fill="{_COLOURS["queued"]}"/>'
+        )
+    colour = _COLOURS[
+        "decision" if kind == "decision" and span.outcome == "completed" else span.outcome
+    ]
+    parts.append(
+        f'<rect x="{running:.1f}" y="{top}" width="{max(finish - running, 2):.1f}" '
+        f'height="{height}" rx="2" fill="{colour}"/></g>'
+    )
+    return "".join(parts)
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}: swflow timeline</title>
+<style>
+body {{ font: 14px system-ui, sans-serif; margin: 24px; color: #1d2328; }}
+h1 {{ font-size: 20px; margin: 0 0 4px; }}
+p {{ margin: 0 0 12px; color: #56606b; }}
+.legend span {{ margin-right: 14px; font-size: 12px; }}
+.legend i {{ display: inline-block; width: 10px; height: 10px; margin-right: 4px; }}
+svg text {{ font: 12px system-ui, sans-serif; fill: #1d2328; }}
+svg .axis {{ fill: #56606b; font-size: 11px; }}
+svg .tick {{ stroke: #e3e7eb; }}
+</style></head>
+<body><h1>{title}</h1><p>{summary}</p><div class="legend">{legend}</div>
+{svg}
+</body></html>
+"""
