@@ -192,7 +192,8 @@ def render_timeline(events: Sequence[HistoryEvent], *, title: str = "workflow") 
                 f'fill="{colour}"><title>{escape(note)}</title></path>'
             )
     svg.append("</svg>")
-    closing = events[-1].event_type if events[-1].event_type.startswith("WorkflowExecution") else ""
+    last = events[-1].event_type
+    closing = last if last.startswith("WorkflowExecution") and _outcome(last) != "open" else ""
     summary = (
         f"{len(events)} events over {_offset(total)[1:]}, from {start:%Y-%m-%d %H:%M:%S} UTC"
         + (f"; ended with {closing}" if closing else "; still open")
