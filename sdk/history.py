@@ -25,6 +25,8 @@ __all__ = [
     "SignalState",
     "TaskState",
     "TimerState",
+    "attributes_key",
+    "event_time",
 ]
 
 Event = Mapping[str, Any]
@@ -140,9 +142,16 @@ class ExecutionState:
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> ExecutionState:
         state = cls()
-        for event in events:
-            state.apply(event)
+        state.extend(events)
         return state
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Fold events in order; the newest one's time becomes `decision_time`."""
+        event = None
+        for event in events:
+            self.apply(event)
+        if event is not None:  # once per batch, not per event: replay's hot loop
+            self._latest_stamp = event.get("eventTimestamp")
 
     def apply(self, event: Event) -> None:
         """Fold one event into the state."""
@@ -157,7 +166,6 @@ class ExecutionState:
                 "histories must be in eventId order"
             )
         self.last_event_id = event_id
-        self._latest_stamp = event.get("eventTimestamp")
         handler, attributes_key = reader
         if handler is not _ignore:
             handler(self, event_id, event[attributes_key])
@@ -167,7 +175,7 @@ class ExecutionState:
     @property
     def decision_time(self) -> float | None:
         """The newest event's time (epoch s): in a decision task, when it started."""
-        return _epoch_seconds(self._latest_stamp)
+        return event_time(self._latest_stamp)
 
     def activity_by_scheduled(self, scheduled_event_id: int) -> ActivityState:
         try:
@@ -187,7 +195,7 @@ class ExecutionState:
             ) from None
 
 
-def _epoch_seconds(stamp: Any) -> float | None:
+def event_time(stamp: Any) -> float | None:
     """An event timestamp as boto3 (datetime), SWF's JSON (number) or text has it."""
     if isinstance(stamp, datetime):
         return stamp.timestamp()
@@ -198,7 +206,8 @@ def _epoch_seconds(stamp: Any) -> float | None:
     return None
 
 
-def _attributes_key(kind: str) -> str:
+def attributes_key(kind: str) -> str:
+    """Where an event of type ``kind`` keeps its attributes."""
     return kind[0].lower() + kind[1:] + "EventAttributes"
 
 
@@ -410,5 +419,5 @@ _HANDLERS: dict[str, Handler] = {
 }
 """Event type -> handler: the one place that says how each event is read."""
 
-_READERS = {kind: (handler, _attributes_key(kind)) for kind, handler in _HANDLERS.items()}
+_READERS = {kind: (handler, attributes_key(kind)) for kind, handler in _HANDLERS.items()}
 HANDLED_EVENT_TYPES = frozenset(_HANDLERS)

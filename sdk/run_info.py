@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from .history import attributes_key, event_time
 from .payloads import Envelope, PayloadCodec, parse_envelope
 
 __all__ = ["PAYLOAD_FIELDS", "HistoryEvent", "RunInfo"]
@@ -69,17 +70,13 @@ class HistoryEvent:
     @classmethod
     def from_swf(cls, event: dict[str, Any], codec: PayloadCodec) -> HistoryEvent:
         kind = event["eventType"]
-        key = kind[0].lower() + kind[1:] + "EventAttributes"
-        return cls(event["eventId"], kind, event["eventTimestamp"], event.get(key, {}), codec)
+        attributes = event.get(attributes_key(kind), {})
+        return cls(event["eventId"], kind, event["eventTimestamp"], attributes, codec)
 
     @classmethod
     def from_json(cls, event: dict[str, Any], codec: PayloadCodec) -> HistoryEvent:
         """From SWF's JSON, where the timestamp is epoch seconds (or ISO text)."""
-        stamp = event.get("eventTimestamp", 0)
-        if isinstance(stamp, int | float):
-            stamp = datetime.fromtimestamp(stamp, timezone.utc)
-        elif isinstance(stamp, str):
-            stamp = datetime.fromisoformat(stamp)
+        stamp = datetime.fromtimestamp(event_time(event.get("eventTimestamp")) or 0, timezone.utc)
         return cls.from_swf({**event, "eventTimestamp": stamp}, codec)
 
     def envelopes(self) -> dict[str, Envelope]:
@@ -96,12 +93,11 @@ class HistoryEvent:
 
     def to_swf(self) -> dict[str, Any]:
         """The event as SWF's JSON has it (timestamp in epoch seconds): replayable."""
-        key = self.event_type[0].lower() + self.event_type[1:] + "EventAttributes"
         return {
             "eventId": self.event_id,
             "eventType": self.event_type,
             "eventTimestamp": self.timestamp.timestamp(),
-            key: self.attributes,
+            attributes_key(self.event_type): self.attributes,
         }
 
     def summary(self) -> str:

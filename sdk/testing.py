@@ -23,6 +23,7 @@ from swflow.stores import InlineDataStore
 from .calls import decode_call
 from .decisions import Decision
 from .decorators import ActivityTask
+from .history import attributes_key
 from .payloads import PayloadCodec, default_codec
 from .replay import DecisionResult, decide
 
@@ -96,7 +97,7 @@ class HistoryBuilder:
     def add(self, event_type: str, **attributes: Any) -> int:
         """Append one event; returns its id. ``None`` attributes are left out."""
         event_id = len(self.events) + 1
-        key = event_type[0].lower() + event_type[1:] + "EventAttributes"
+        key = attributes_key(event_type)
         self.events.append(
             {
                 "eventId": event_id,

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.connection import DOMAIN_VARIABLE, swf_client
 from swflow.decorators import ActivityTask, WorkflowTask
 from swflow.errors import (
@@ -38,6 +39,7 @@ __all__ = [
     "json_option",
     "load_decider",
     "load_tasks",
+    "open_handle",
     "parse_input",
     "print_table",
     "print_value",
@@ -104,6 +106,13 @@ def connection_options(func: F) -> F:
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def open_handle(
+    connect: Any, domain: str | None, workflow_id: str, run_id: str | None
+) -> WorkflowHandle:
+    """The run a command names (the latest one of ``workflow_id`` unless ``run_id``)."""
+    return WorkflowClient(domain, client=connect()).handle(workflow_id, run_id)
 
 
 def json_option(func: F) -> F:

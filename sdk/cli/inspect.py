@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from swflow.client import WorkflowClient
 from swflow.errors import PayloadCorruptError
 from swflow.payloads import Envelope, PayloadCodec, default_codec, parse_envelope
 from swflow.run_info import HistoryEvent
@@ -19,6 +18,7 @@ from .common import (
     connection_options,
     dump_json,
     json_option,
+    open_handle,
     print_table,
     print_value,
     progress_option,
@@ -35,7 +35,7 @@ def one_line(envelope: Envelope) -> str:
 def _fetch(
     connect: Any, domain: str | None, workflow_id: str, run_id: str | None, progress: bool | None
 ) -> tuple[Any, list[HistoryEvent]]:
-    handle = WorkflowClient(domain, client=connect()).handle(workflow_id, run_id)
+    handle = open_handle(connect, domain, workflow_id, run_id)
     status = Progress(progress)
     events = handle.history(on_page=lambda count: status.update(f"{count:,} events read"))
     status.done(f"{len(events):,} events read")

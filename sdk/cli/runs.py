@@ -21,6 +21,7 @@ from .common import (
     dump_json,
     json_option,
     load_decider,
+    open_handle,
     parse_input,
     print_table,
     print_value,
@@ -35,10 +36,6 @@ _INPUT_HELP = (
 )
 workflow_id_argument = click.argument("workflow_id")
 run_id_option = click.option("--run-id", help="A given run (default: the latest).")
-
-
-def _handle(connect: Any, domain: str | None, workflow_id: str, run_id: str | None) -> Any:
-    return WorkflowClient(domain, client=connect()).handle(workflow_id, run_id)
 
 
 def _start(
@@ -190,7 +187,7 @@ def describe(
     workflow_id: str, run_id: str | None, as_json: bool, domain: str | None, connect: Any
 ) -> None:
     """A run's type, status, times, tags and open task counts."""
-    info = dataclasses.asdict(_handle(connect, domain, workflow_id, run_id).describe())
+    info = dataclasses.asdict(open_handle(connect, domain, workflow_id, run_id).describe())
     if as_json:
         dump_json(info)
         return
@@ -220,7 +217,7 @@ def signal(
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--input") from None
-    _handle(connect, domain, workflow_id, run_id).signal(name, value)
+    open_handle(connect, domain, workflow_id, run_id).signal(name, value)
 
 
 @click.command()
@@ -229,7 +226,7 @@ def signal(
 @connection_options
 def cancel(workflow_id: str, run_id: str | None, domain: str | None, connect: Any) -> None:
     """Ask a run to cancel; its next decision closes it."""
-    _handle(connect, domain, workflow_id, run_id).cancel()
+    open_handle(connect, domain, workflow_id, run_id).cancel()
 
 
 @click.command()
@@ -241,4 +238,4 @@ def terminate(
     workflow_id: str, run_id: str | None, reason: str | None, domain: str | None, connect: Any
 ) -> None:
     """End a run at once; its decider runs no more."""
-    _handle(connect, domain, workflow_id, run_id).terminate(reason=reason)
+    open_handle(connect, domain, workflow_id, run_id).terminate(reason=reason)
