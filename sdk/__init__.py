@@ -37,6 +37,7 @@ from .errors import (
     WorkflowTimedOutError,
 )
 from .history import HistoryError
+from .history_cache import HistoryCache
 from .local import LocalDecisionWorker, LocalEnvironment
 from .payloads import Channel, Envelope, PayloadCodec, decode, default_codec, encode, parse_envelope
 from .promise import (
@@ -67,6 +68,7 @@ __all__ = [
     "DistributedActivityWorker",
     "DistributedDecisionWorker",
     "Envelope",
+    "HistoryCache",
     "HistoryError",
     "HistoryEvent",
     "LocalDecisionWorker",

@@ -1,7 +1,9 @@
 """DistributedDecisionWorker: long-polls decision tasks and answers them by replay.
 
-Each decision task is answered from the whole history (every page of it) by the pure
-replay engine. What can go wrong is answered so that nothing is lost:
+Each decision task is answered from the run's whole history by the pure replay engine.
+The history of a run this process decided before comes from its `HistoryCache`, plus
+only the new events (paged newest first); any other run's is paged from event 1.
+What can go wrong is answered so that nothing is lost:
 
 * the decider raises: the engine fails the workflow, with reason and details;
 * the code no longer matches the history (`NonDeterministicWorkflowError`) or a
@@ -27,6 +29,8 @@ from .decisions import FailWorkflowExecution
 from .decorators import TaskDefinition, WorkflowDefinition
 from .errors import NonDeterministicWorkflowError, PayloadStoreError, SwflowError
 from .failures import failure_details, failure_reason
+from .history import ExecutionState, HistoryError
+from .history_cache import DEFAULT_MAX_EVENTS, HistoryCache
 from .raw_pages import RawPolls
 from .replay import DecisionResult, decide
 from .worker import Worker
@@ -57,34 +61,53 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         client: a boto3 SWF client (default: from boto3's configuration chain).
         concurrency: decision tasks handled at once per task list (default 1).
         codec: payload codec (default: the process-wide one).
+        history_cache_events: how many events of recently decided runs to keep folded
+            between decision tasks (`HistoryCache`); 0 turns the cache off.
     """
 
     definition_type = WorkflowDefinition
     decorator = "@decision_task"
 
+    def __init__(
+        self, *functions: Any, history_cache_events: int = DEFAULT_MAX_EVENTS, **options: Any
+    ) -> None:
+        self.histories = HistoryCache(history_cache_events)
+        super().__init__(*functions, **options)
+
     def connected(self) -> None:
         self.polls = RawPolls(self.client)
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
-        task = self.polls.poll(
-            domain=domain,
-            taskList={"name": task_list},
-            identity=self.identity,
-            maximumPageSize=_PAGE_SIZE,
-        )
+        """A decision task, with only the events its run's cached state lacks.
+
+        Pages come newest first and stop at the first event the cache already holds;
+        on a cold run they go back to event 1, as without a cache.
+        """
+        params = {
+            "domain": domain,
+            "taskList": {"name": task_list},
+            "identity": self.identity,
+            "maximumPageSize": _PAGE_SIZE,
+            "reverseOrder": True,
+        }
+        task = self.polls.poll(**params)
         if not task.get("taskToken"):
             return None
-        events = task["events"]
-        while task.get("nextPageToken"):  # a long history comes in pages
-            task = self.polls.poll(
-                domain=domain,
-                taskList={"name": task_list},
-                identity=self.identity,
-                maximumPageSize=_PAGE_SIZE,
-                nextPageToken=task["nextPageToken"],
-            )
-            events.extend(task["events"])
-        task["events"] = events
+        execution = task["workflowExecution"]
+        run = (domain, execution["workflowId"], execution["runId"])
+        state = self.histories.take(run)
+        known = state.last_event_id if state is not None else 0
+        pages = [task["events"]]
+        if state is not None and (not pages[0] or pages[0][0]["eventId"] <= known):
+            state, known = None, 0  # the cache is not behind this history: start over
+        page = task
+        while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
+            page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
+            pages.append(page["events"])
+        newest_first = (event for chunk in pages for event in chunk)
+        task["events"] = [event for event in newest_first if event["eventId"] > known][::-1]
+        task.pop("nextPageToken", None)
+        task["run"], task["history"] = run, state
         return task
 
     def handle(self, domain: str, task: dict[str, Any]) -> None:
@@ -123,14 +146,31 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
                 f"no decider for workflow type {kind['name']} {kind['version']} in this "
                 f"worker (it serves: {self.describe(domain)})"
             )
+        history = self.history(task)
         execution = task["workflowExecution"]
-        return decide(
-            task["events"],
+        result = decide(
+            history,
             definition,
             workflow_id=execution["workflowId"],
             run_id=execution["runId"],
             codec=self.codec,
         )
+        if not result.closes:
+            self.histories.keep(task["run"], history)
+        return result
+
+    def history(self, task: dict[str, Any]) -> ExecutionState:
+        """The run's state: the cached one (if any) with the task's new events folded in."""
+        state: ExecutionState | None = task.get("history")
+        events: list[dict[str, Any]] = task["events"]
+        if state is None:
+            return ExecutionState.from_events(events)
+        if events and events[0]["eventId"] != state.last_event_id + 1:
+            raise HistoryError(
+                f"history pages skip from event {state.last_event_id} to {events[0]['eventId']}"
+            )
+        state.extend(events)
+        return state
 
     def respond(
         self, domain: str, task: dict[str, Any], result: DecisionResult, where: str
