@@ -128,6 +128,10 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         except PayloadStoreError as exc:
             log.error("decision for %s left to retry: payload store unreachable: %s", where, exc)
             return
+        except HistoryError as exc:
+            self.histories.take(task["run"])  # never build on a history that did not fold
+            log.error("decision for %s left to retry: unreadable history: %s", where, exc)
+            return
         except UnknownWorkflowTypeError as exc:
             log.error("failing workflow %s: %s", where, exc)
             failure = FailWorkflowExecution(failure_reason(exc), failure_details(exc, self.codec))

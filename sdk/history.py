@@ -154,21 +154,35 @@ class ExecutionState:
             self._latest_stamp = event.get("eventTimestamp")
 
     def apply(self, event: Event) -> None:
-        """Fold one event into the state."""
-        kind = event["eventType"]
-        reader = _READERS.get(kind)
-        if reader is None:
-            raise HistoryError(f"unknown SWF event type {kind!r} (event {event.get('eventId')})")
-        event_id = event["eventId"]
-        if not event_id > self.last_event_id:
+        """Fold one event into the state.
+
+        Raises:
+            HistoryError: an unknown type, an id out of order, or a field missing or of
+                the wrong type (a history written by hand, or cut short).
+        """
+        previous = self.last_event_id
+        try:
+            kind = event["eventType"]
+            reader = _READERS.get(kind)
+            if reader is None:
+                raise HistoryError(
+                    f"unknown SWF event type {kind!r} (event {event.get('eventId')})"
+                )
+            event_id = event["eventId"]
+            if not event_id > self.last_event_id:
+                raise HistoryError(
+                    f"event {event_id} ({kind}) arrived after event {self.last_event_id}: "
+                    "histories must be in eventId order"
+                )
+            self.last_event_id = event_id
+            handler, attributes_key = reader
+            if handler is not _ignore:
+                handler(self, event_id, event[attributes_key])
+        except (KeyError, TypeError, AttributeError) as exc:
             raise HistoryError(
-                f"event {event_id} ({kind}) arrived after event {self.last_event_id}: "
-                "histories must be in eventId order"
-            )
-        self.last_event_id = event_id
-        handler, attributes_key = reader
-        if handler is not _ignore:
-            handler(self, event_id, event[attributes_key])
+                f"malformed history event after event {previous}: "
+                f"{type(exc).__name__}: {exc} in {str(event)[:200]}"
+            ) from None
 
     # Lookups by reference, with a clear error for a history that points nowhere.
 

@@ -23,7 +23,6 @@ workflows.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from cachetools import LRUCache
 
 from swflow.errors import PayloadCorruptError, PayloadTooLargeError, UnsupportedEnvelopeError
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
+from swflow.serializers.json_serializer import strict_json_decoder
 from swflow.stores import DataStore, InlineDataStore, Ref, store_for_ref
 
 from .limits import DATA
@@ -114,7 +114,7 @@ def parse_envelope(text: str) -> Envelope:
         UnsupportedEnvelopeError: an envelope from a newer swflow.
     """
     if not text.startswith(_MAGIC):
-        return Envelope(JsonSerializer.name, Ref("inline", text, len(text.encode())), legacy=True)
+        return Envelope(JsonSerializer.name, Ref("inline", text, _utf8_size(text)), legacy=True)
     header, newline, location = text.partition("\n")
     fields = header.split(" ")
     if not newline or len(fields) != 5:
@@ -132,6 +132,15 @@ def parse_envelope(text: str) -> Envelope:
         raise PayloadCorruptError(f"malformed swflow envelope header {header[:200]!r}")
     sha256 = "" if digest == _NO_DIGEST else digest
     return Envelope(spec, Ref(scheme, location, int(size), sha256))
+
+
+def _utf8_size(text: str) -> int:
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise PayloadCorruptError(
+            f"payload text holds a lone surrogate at character {exc.start}: not valid UTF-8"
+        ) from None
 
 
 class PayloadCodec:
@@ -163,7 +172,7 @@ class PayloadCodec:
         self._known: set[int] = set()  # ids of registered stores, for the fast path
         self._serializers: dict[str, Serializer] = {}
         self._inline = InlineDataStore()
-        self._raw_json = json.JSONDecoder().raw_decode
+        self._raw_json = strict_json_decoder().raw_decode
         for store in stores:
             self.register_store(store)
 
@@ -227,7 +236,7 @@ class PayloadCodec:
             if body.isascii() and size == str(len(body)):
                 try:
                     value, end = self._raw_json(body)
-                except ValueError:
+                except (ValueError, RecursionError):
                     pass  # the general path below explains what is wrong
                 else:
                     if end == len(body):

@@ -10,7 +10,7 @@ from swflow.errors import DeserializationError
 
 from .base import Serializer, ValueRules, is_utf8_text
 
-__all__ = ["JsonSerializer"]
+__all__ = ["JsonSerializer", "strict_json_decoder"]
 
 _MAX_DEPTH = 900  # reported depth; the C encoder stops near the recursion limit (1,000)
 _HINTS = {
@@ -40,6 +40,16 @@ def _accepts_key(key: Any) -> bool:
 _RULES = ValueRules("JsonSerializer", _accepts, _accepts_key, _MAX_DEPTH, _HINTS)
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def strict_json_decoder() -> json.JSONDecoder:
+    """A decoder for JSON as the RFC has it: ``NaN`` and ``Infinity`` are refused, as
+    the encoder refuses them, so a hand-typed ``NaN`` cannot slip in as a float."""
+    return json.JSONDecoder(parse_constant=_no_constants)
+
+
 class JsonSerializer(Serializer):
     """Compact UTF-8 JSON through the standard library's C encoder.
 
@@ -59,7 +69,7 @@ class JsonSerializer(Serializer):
         self._encoder = json.JSONEncoder(
             ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
         )
-        self._decoder = json.JSONDecoder()
+        self._decoder = strict_json_decoder()
 
     def dumps(self, value: Any) -> bytes:
         try:
@@ -84,4 +94,8 @@ class JsonSerializer(Serializer):
         except RecursionError:
             raise DeserializationError(
                 "JSON payload is nested too deeply to decode", serializer=self.name
+            ) from None
+        except ValueError as exc:  # NaN, Infinity
+            raise DeserializationError(
+                f"JSON payload is not valid JSON: {exc}", serializer=self.name
             ) from None

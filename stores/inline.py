@@ -40,7 +40,13 @@ class InlineDataStore(DataStore):
 
     def get(self, ref: Ref) -> bytes:
         if ref.scheme == self.text_scheme:
-            data = ref.location.encode("utf-8")
+            try:
+                data = ref.location.encode("utf-8")
+            except UnicodeEncodeError as exc:  # e.g. "\\udcff" escapes in SWF's JSON
+                raise PayloadCorruptError(
+                    f"inline payload holds a lone surrogate at character {exc.start}: "
+                    "not valid UTF-8"
+                ) from None
         elif ref.scheme == self.binary_scheme:
             try:
                 data = base64.b64decode(ref.location, validate=True)

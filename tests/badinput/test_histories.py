@@ -1,0 +1,144 @@
+"""Broken histories and pages: `HistoryError` naming what is wrong, and a decision
+worker that logs it, answers nothing (SWF retries the task) and keeps serving."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from swflow import DistributedDecisionWorker, HistoryError, decide, decision_task
+from swflow.connection import devserver_client
+from swflow.pages import parse_page
+
+STARTED = {
+    "eventId": 1,
+    "eventType": "WorkflowExecutionStarted",
+    "workflowExecutionStartedEventAttributes": {
+        "workflowType": {"name": "Hostile", "version": "1"},
+        "taskList": {"name": "hostile"},
+        "input": "[]",
+    },
+}
+
+
+def ev(event_id: Any, kind: str, **attributes: Any) -> dict[str, Any]:
+    key = kind[0].lower() + kind[1:] + "EventAttributes"
+    return {"eventId": event_id, "eventType": kind, key: attributes}
+
+
+def scheduled(event_id: int, activity_id: str = "a1") -> dict[str, Any]:
+    kind = {"name": "act", "version": "1"}
+    return ev(event_id, "ActivityTaskScheduled", activityId=activity_id, activityType=kind)
+
+
+HISTORIES: list[tuple[str, list[Any], str]] = [
+    (
+        "unknown event type",
+        [STARTED, ev(2, "WorkflowExecutionTeleported")],
+        "unknown SWF event type",
+    ),
+    (
+        "events out of order",
+        [STARTED, scheduled(3), ev(2, "DecisionTaskScheduled")],
+        "eventId order",
+    ),
+    ("duplicate event id", [STARTED, ev(1, "DecisionTaskScheduled")], "eventId order"),
+    ("attributes missing", [{"eventId": 1, "eventType": "WorkflowExecutionStarted"}], "KeyError"),
+    (
+        "attributes not an object",
+        [dict(STARTED, workflowExecutionStartedEventAttributes="x")],
+        "TypeError",
+    ),
+    ("event id missing", [{"eventType": "DecisionTaskScheduled"}], "'eventId'"),
+    ("event id as text", [ev("1", "DecisionTaskScheduled")], "TypeError"),
+    ("event not an object", ["WorkflowExecutionStarted"], "TypeError"),
+    (
+        "activity type missing",
+        [STARTED, ev(2, "ActivityTaskScheduled", activityId="a1")],
+        "'activityType'",
+    ),
+    (
+        "completion of nothing",
+        [STARTED, ev(2, "ActivityTaskCompleted", scheduledEventId=9)],
+        "unknown ActivityTaskScheduled 9",
+    ),
+    ("timer fired, never started", [STARTED, ev(2, "TimerFired", timerId="t1")], "never started"),
+    (
+        "child of nothing",
+        [
+            STARTED,
+            ev(
+                2,
+                "ChildWorkflowExecutionStarted",
+                initiatedEventId=5,
+                workflowExecution={"runId": "r"},
+            ),
+        ],
+        "unknown StartChildWorkflowExecutionInitiated 5",
+    ),
+]
+
+PAGES: list[tuple[str, bytes, str]] = [
+    ("page not JSON", b"<html>502 Bad Gateway</html>", "malformed"),
+    ("page truncated", b'{"events": [{"eventId": 1, "eventTy', "truncated"),
+    ("page not UTF-8", b'{"events": "\xff\xfe"}', "malformed"),
+    ("page is a list", b"[]", "Expected `object`"),
+    ("event id as text in a page", b'{"events": [{"eventId": "one"}]}', "$.events[0].eventId"),
+    (
+        "event type as a number",
+        b'{"events": [{"eventId": 1, "eventType": 5}]}',
+        "$.events[0].eventType",
+    ),
+]
+
+
+@decision_task(swf_workflow_type="Hostile", swf_workflow_version="1", swf_task_list="hostile")
+def hostile() -> str:
+    return "never reached"
+
+
+@pytest.mark.parametrize(("name", "events", "words"), HISTORIES, ids=[h[0] for h in HISTORIES])
+def test_a_broken_history_is_a_history_error(name: str, events: list[Any], words: str) -> None:
+    with pytest.raises(HistoryError) as raised:
+        decide(events, hostile)
+    assert words in str(raised.value), str(raised.value)
+
+
+@pytest.mark.parametrize(("name", "body", "words"), PAGES, ids=[p[0] for p in PAGES])
+def test_a_broken_page_is_a_history_error(name: str, body: bytes, words: str) -> None:
+    with pytest.raises(HistoryError) as raised:
+        parse_page(body)
+    assert words in str(raised.value), str(raised.value)
+
+
+def test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[str] = []
+
+    class Refusing:  # any answer at all would be a wrong answer
+        def __getattr__(self, name: str) -> Any:
+            calls.append(name)
+            raise AssertionError(f"the worker called {name}")
+
+    worker = DistributedDecisionWorker(
+        hostile, domain="d", client=devserver_client("http://127.0.0.1:9")
+    )
+    worker.client = Refusing()
+    run = ("d", "w", "r")
+    task = {
+        "taskToken": "t",
+        "startedEventId": 3,
+        "workflowExecution": {"workflowId": "w", "runId": "r"},
+        "workflowType": {"name": "Hostile", "version": "1"},
+        "events": [STARTED, ev(2, "WorkflowExecutionTeleported"), ev(3, "DecisionTaskStarted")],
+        "run": run,
+        "history": None,
+    }
+    with caplog.at_level(logging.ERROR, logger="swflow.worker"):
+        worker.handle("d", task)
+    assert calls == []
+    assert "unreadable history" in caplog.text and "WorkflowExecutionTeleported" in caplog.text
+    assert worker.histories.take(run) is None

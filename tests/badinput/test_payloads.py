@@ -1,0 +1,289 @@
+"""Hostile payloads: each one is refused with its named error and a message that says
+what is wrong, never decoded into a silently wrong value, never a crash of another type.
+
+The corpus is one table: a name, how to build the hostile text (given a local store
+root, an S3 bucket on moto's server), the error and words the message must hold.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import pytest
+
+from swflow.errors import (
+    DeserializationError,
+    PayloadCorruptError,
+    PayloadNotFoundError,
+    PayloadStoreError,
+    PayloadTooLargeError,
+    SerializationError,
+    UnknownSerializerError,
+    UnknownStoreError,
+    UnsafeReferenceError,
+    UnsupportedEnvelopeError,
+)
+from swflow.payloads import PayloadCodec
+from swflow.serializers import JsonSerializer, MsgpackSerializer, ProtobufSerializer
+from swflow.stores import InlineDataStore, LocalDataStore, S3DataStore
+from swflow.stores.base import sha256_hex
+from tests.protos import Record
+
+
+@dataclass
+class Kit:
+    """What a case may build on: a codec that knows a local root and an S3 bucket."""
+
+    codec: PayloadCodec
+    local: LocalDataStore
+    s3: S3DataStore
+    bucket: str
+
+
+def envelope(spec: str, scheme: str, size: int | str, digest: str, location: str) -> str:
+    return f"swflow/1 {spec} {scheme} {size} {digest}\n{location}"
+
+
+def inline(spec: str, data: bytes) -> str:
+    return envelope(spec, "base64", len(data), "-", base64.b64encode(data).decode())
+
+
+def text(spec: str, body: str) -> str:
+    return envelope(spec, "inline", len(body.encode()), "-", body)
+
+
+def tampered(kit: Kit) -> str:
+    good = kit.codec.encode({"rows": [1, 2, 3]}, JsonSerializer(), kit.local, field="t")
+    path = Path(good.split("\n", 1)[1])
+    path.write_bytes(path.read_bytes().replace(b"1", b"7"))
+    return good
+
+
+def shortened(kit: Kit) -> str:
+    good = kit.codec.encode({"rows": [1, 2, 3]}, JsonSerializer(), kit.local, field="t")
+    header, location = good.split("\n", 1)
+    parts = header.split(" ")
+    parts[3] = str(int(parts[3]) + 1)
+    return " ".join(parts) + "\n" + location
+
+
+def escaping(kit: Kit) -> str:
+    data = b'"secret"'
+    outside = Path(kit.local.root).parent / "outside" / sha256_hex(data)
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    outside.write_bytes(data)
+    location = f"{kit.local.root}/../outside/{outside.name}"
+    return envelope("json", "file", len(data), sha256_hex(data), location)
+
+
+def absolute(kit: Kit) -> str:
+    data = b'"secret"'
+    target = Path(kit.local.root).parent / "abs" / sha256_hex(data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return envelope("json", "file", len(data), sha256_hex(data), str(target))
+
+
+def symlinked(kit: Kit) -> str:
+    data = b'"secret"'
+    digest = sha256_hex(data)
+    target = Path(kit.local.root).parent / "linked" / digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    link = Path(kit.local.root) / digest[:2] / digest
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, link)
+    return envelope("json", "file", len(data), digest, str(link))
+
+
+def missing_file(kit: Kit) -> str:
+    digest = sha256_hex(b"never written")
+    location = f"{kit.local.root}/{digest[:2]}/{digest}"
+    return envelope("json", "file", 13, digest, location)
+
+
+def missing_object(kit: Kit) -> str:
+    digest = sha256_hex(b"never uploaded")
+    return envelope("json", "s3", 14, digest, f"s3://{kit.bucket}/{digest}")
+
+
+def missing_bucket(kit: Kit) -> str:
+    digest = sha256_hex(b"nowhere")
+    return envelope("json", "s3", 7, digest, f"s3://swflow-no-such-bucket-x1/{digest}")
+
+
+MSGPACK = msgpack.packb({"rows": [1, 2, 3], "name": "x" * 40})
+PROTO = Record(id=7, name="seven").SerializeToString()
+DEEP = "[" * 200_000 + "]" * 200_000
+
+Case = tuple[str, Callable[[Kit], str], type[Exception], str]
+CASES: list[Case] = [
+    # Truncated or corrupt bytes, per serializer.
+    (
+        "json truncated",
+        lambda k: text("json", '{"rows": [1, 2'),
+        DeserializationError,
+        "not valid JSON",
+    ),
+    ("json corrupt", lambda k: text("json", "{rows: 1}"), DeserializationError, "not valid JSON"),
+    ("json empty", lambda k: text("json", ""), DeserializationError, "not valid JSON"),
+    ("json NaN", lambda k: text("json", "[NaN]"), DeserializationError, "NaN is not JSON"),
+    ("json not UTF-8", lambda k: inline("json", b'"\xff\xfe"'), DeserializationError, "not UTF-8"),
+    ("json nested 200,000 deep", lambda k: text("json", DEEP), DeserializationError, "too deeply"),
+    (
+        "msgpack truncated",
+        lambda k: inline("msgpack", MSGPACK[:-5]),
+        DeserializationError,
+        "msgpack",
+    ),
+    (
+        "msgpack reserved byte",
+        lambda k: inline("msgpack", b"\xc1"),
+        DeserializationError,
+        "msgpack",
+    ),
+    (
+        "msgpack trailing bytes",
+        lambda k: inline("msgpack", MSGPACK + b"\x01"),
+        DeserializationError,
+        "msgpack",
+    ),
+    (
+        "protobuf truncated",
+        lambda k: inline("protobuf:swflow.test.Record", PROTO[:-2]),
+        DeserializationError,
+        "swflow.test.Record",
+    ),
+    (
+        "protobuf garbage",
+        lambda k: inline("protobuf:swflow.test.Record", b"\xff" * 9),
+        DeserializationError,
+        "swflow.test.Record",
+    ),
+    (
+        "protobuf unknown message",
+        lambda k: inline("protobuf:no.such.Msg", PROTO),
+        UnknownSerializerError,
+        "no.such.Msg",
+    ),
+    # Envelopes that lie or name what does not exist.
+    ("unknown serializer", lambda k: text("yaml", "{}"), UnknownSerializerError, "'yaml'"),
+    (
+        "unknown store",
+        lambda k: envelope("json", "ftp", 2, "-", "ftp://h/x"),
+        UnknownStoreError,
+        "'ftp'",
+    ),
+    (
+        "newer envelope",
+        lambda k: "swflow/9 json inline 2 -\n{}",
+        UnsupportedEnvelopeError,
+        "upgrade swflow",
+    ),
+    ("garbled version", lambda k: "swflow/one json inline 2 -\n{}", PayloadCorruptError, "version"),
+    ("header cut short", lambda k: "swflow/1 json inline\n{}", PayloadCorruptError, "malformed"),
+    ("no body line", lambda k: "swflow/1 json inline 2 -", PayloadCorruptError, "malformed"),
+    (
+        "size not a number",
+        lambda k: envelope("json", "inline", "2e3", "-", "{}"),
+        PayloadCorruptError,
+        "malformed",
+    ),
+    (
+        "inline size lies",
+        lambda k: envelope("json", "inline", 99, "-", "{}"),
+        PayloadCorruptError,
+        "says 99",
+    ),
+    (
+        "base64 not base64",
+        lambda k: envelope("msgpack", "base64", 3, "-", "@@@@"),
+        PayloadCorruptError,
+        "base64",
+    ),
+    (
+        "lone surrogate",
+        lambda k: envelope("json", "inline", 2, "-", "\udcff\udcfe"),
+        PayloadCorruptError,
+        "surrogate",
+    ),
+    ("plain text, lone surrogate", lambda k: '"\udcff"', PayloadCorruptError, "surrogate"),
+    ("stored file tampered", tampered, PayloadCorruptError, "sha256"),
+    ("stored size lies", shortened, PayloadCorruptError, "the reference says"),
+    # References that escape the local root, or point at nothing.
+    ("local ref with ..", escaping, UnsafeReferenceError, "root"),
+    ("local ref absolute elsewhere", absolute, UnsafeReferenceError, "root"),
+    ("local ref through a symlink", symlinked, UnsafeReferenceError, "root"),
+    ("local file missing", missing_file, PayloadNotFoundError, "no payload at"),
+    ("S3 object missing", missing_object, PayloadNotFoundError, "no payload at"),
+    ("S3 bucket missing", missing_bucket, PayloadStoreError, "swflow-no-such-bucket-x1"),
+    # Hand-typed input without an envelope (the AWS console).
+    ("console: not JSON", lambda k: "hello world", DeserializationError, "not valid JSON"),
+    (
+        "console: JSON then junk",
+        lambda k: '{"a": 1} trailing',
+        DeserializationError,
+        "not valid JSON",
+    ),
+]
+
+
+@pytest.fixture
+def kit(tmp_path: Path, s3_bucket: str, s3_options: dict[str, Any]) -> Kit:
+    local = LocalDataStore(tmp_path / "root")
+    s3 = S3DataStore(s3_bucket, **s3_options)
+    return Kit(PayloadCodec(cache_bytes=0, stores=(local, s3)), local, s3, s3_bucket)
+
+
+@pytest.mark.parametrize(("name", "build", "error", "words"), CASES, ids=[c[0] for c in CASES])
+def test_a_hostile_payload_is_refused_by_name(
+    kit: Kit, name: str, build: Callable[[Kit], str], error: type[Exception], words: str
+) -> None:
+    hostile = build(kit)
+    with pytest.raises(error) as raised:
+        kit.codec.decode(hostile)
+    assert words.lower() in str(raised.value).lower(), str(raised.value)
+
+
+def test_the_corpus_is_large_and_every_case_distinct() -> None:
+    assert len(CASES) >= 30
+    assert len({name for name, *_ in CASES}) == len(CASES)
+
+
+ENCODE_CASES = [
+    ("oversized inline value", "x" * 40_000, JsonSerializer(), PayloadTooLargeError, "32,768"),
+    ("nested too deep to encode", [[[]]], JsonSerializer(), SerializationError, "nested"),
+    ("bytes into JSON", {"blob": b"\x00"}, JsonSerializer(), SerializationError, "$['blob']"),
+    ("NaN into JSON", [float("nan")], JsonSerializer(), SerializationError, "NaN"),
+    ("a set into msgpack", {1, 2}, MsgpackSerializer(), SerializationError, "set"),
+    ("a dict into protobuf", {"id": 1}, ProtobufSerializer(Record), SerializationError, "Record"),
+]
+
+
+def _deep(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "serializer", "error", "words"),
+    ENCODE_CASES,
+    ids=[c[0] for c in ENCODE_CASES],
+)
+def test_a_hostile_value_is_refused_before_anything_is_written(
+    name: str, value: Any, serializer: Any, error: type[Exception], words: str
+) -> None:
+    if name == "nested too deep to encode":
+        value = _deep(5_000)
+    codec = PayloadCodec(cache_bytes=0)
+    with pytest.raises(error) as raised:
+        codec.encode(value, serializer, InlineDataStore(), field="result", owner="activity a")
+    assert words.lower() in str(raised.value).lower(), str(raised.value)
