@@ -1,9 +1,11 @@
 """simpleflow 0.36's side of benchmarks/replay.py; runs in its own virtual environment.
 
-    python _simpleflow_replay.py HISTORY.json seq|par RUNS
+    python _simpleflow_replay.py HISTORY.json seq|par RUNS [json|botocore]
 
 Times raw PollForDecisionTask JSON text -> simpleflow History -> Executor.replay, and
-prints one JSON line: median seconds and the decision types produced.
+prints one JSON line: median seconds and the decision types produced. The body is
+read with the standard library's json (the default), or with botocore's response
+parser for the SWF operation: what simpleflow's boto3 client really runs.
 """
 
 import json
@@ -47,8 +49,23 @@ class Par(Workflow):
         return sum(f.result for f in submitted)
 
 
-def decide_once(text, workflow_class):
-    task = json.loads(text)
+def botocore_parse():
+    import botocore.parsers
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("swf")
+    shape = model.operation_model("PollForDecisionTask").output_shape
+    parser = botocore.parsers.create_parser(model.metadata["protocol"])
+
+    def parse(text):
+        body = text.encode()
+        return parser.parse({"body": body, "headers": {}, "status_code": 200}, shape)
+
+    return parse
+
+
+def decide_once(text, workflow_class, parse=json.loads):
+    task = parse(text)
     domain = Domain("bench")
     kind = WorkflowType(domain=domain, name=task["workflowType"]["name"], version="1.0")
     execution = WorkflowExecution(domain=domain, workflow_id="w", run_id="r", workflow_type=kind)
@@ -62,14 +79,15 @@ def decide_once(text, workflow_class):
 
 def main():
     path, kind, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    parse = botocore_parse() if sys.argv[4:] == ["botocore"] else json.loads
     with open(path) as file:
         text = file.read()
     workflow_class = {"seq": Seq, "par": Par}[kind]
-    decisions = decide_once(text, workflow_class)
+    decisions = decide_once(text, workflow_class, parse)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        decide_once(text, workflow_class)
+        decide_once(text, workflow_class, parse)
         times.append(time.perf_counter() - start)
     print(
         json.dumps(

@@ -87,8 +87,10 @@ SIMPLEFLOW_DIALECT = Dialect(
 )
 
 
-def poll_response(kind: str, n: int, dialect: Dialect) -> str:
-    """PollForDecisionTask JSON: n activities done, the next decision task started."""
+def poll_response(kind: str, n: int, dialect: Dialect, done: int | None = None) -> str:
+    """PollForDecisionTask JSON: ``done`` (default n) of n activities done, the next
+    decision task started."""
+    done = n if done is None else done
     events: list[dict[str, Any]] = []
 
     def add(event_type: str, **attributes: Any) -> int:
@@ -151,9 +153,11 @@ def poll_response(kind: str, n: int, dialect: Dialect) -> str:
     )
     completed = decision_task()
     if kind == "seq":
-        for k in range(1, n + 1):
+        if not done:
+            decision_task(complete=False)
+        for k in range(1, done + 1):
             finish(k, schedule(k, completed))
-            completed = decision_task(complete=k < n)
+            completed = decision_task(complete=k < done)
     else:
         scheduled = [schedule(k, completed) for k in range(1, n + 1)]
         for k, event_id in enumerate(scheduled, start=1):
@@ -196,18 +200,28 @@ def simpleflow_python() -> Path:
     return python
 
 
-def time_simpleflow(python: Path, text: str, kind: str, runs: int) -> float:
+def time_simpleflow(
+    python: Path,
+    text: str,
+    kind: str,
+    runs: int,
+    *,
+    parser: str = "json",
+    expect: str = "CompleteWorkflowExecution",
+) -> float:
+    """simpleflow's median seconds for one decision on ``text`` (read by ``parser``)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
         file.write(text)
         file.flush()
+        script = str(HERE / "_simpleflow_replay.py")
         done = subprocess.run(
-            [str(python), str(HERE / "_simpleflow_replay.py"), file.name, kind, str(runs)],
+            [str(python), script, file.name, kind, str(runs), parser],
             capture_output=True,
             text=True,
             check=True,
         )
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["decisions"] == ["CompleteWorkflowExecution"], report
+    assert report["decisions"] == [expect], report
     return float(report["median"])
 
 
