@@ -42,3 +42,17 @@ def size_of(blob: bytes) -> int:
 @decision_task(swf_task_list="bench-deciders")
 def a_to_b(megabytes: int) -> int:
     return int(size_of(produce(megabytes)).result)
+
+
+@activity_task(
+    swf_task_list="bench-activities",
+    result_data_serializer=MsgpackSerializer(),
+    result_data_store=DISK,
+)
+def produce_kib(kib: int) -> bytes:
+    return b"\x2a" * (kib * 1024)
+
+
+@decision_task(swf_task_list="bench-deciders")
+def a_to_b_kib(kib: int) -> int:
+    return int(size_of(produce_kib(kib)).result)

@@ -15,9 +15,11 @@ from swflow import DistributedActivityWorker, DistributedDecisionWorker
 def main() -> None:
     kind = sys.argv[1]
     worker = (
-        DistributedDecisionWorker(flows.chain, flows.a_to_b)
+        DistributedDecisionWorker(flows.chain, flows.a_to_b, flows.a_to_b_kib)
         if kind == "deciders"
-        else DistributedActivityWorker(flows.step, flows.produce, flows.size_of, concurrency=8)
+        else DistributedActivityWorker(
+            flows.step, flows.produce, flows.produce_kib, flows.size_of, concurrency=8
+        )
     )
     ready = _cpu()  # imports and set-up are not the decider's per-decision cost
     worker.start()
