@@ -37,10 +37,11 @@ from replay import (
     poll_response,
     seq,
     simpleflow_python,
+    swflow_once,
     time_simpleflow,
 )
 
-from swflow import DistributedDecisionWorker, decide
+from swflow import DistributedDecisionWorker
 from swflow.connection import devserver_client
 from swflow.pages import parse_page
 
@@ -122,8 +123,7 @@ def one_decision(steps: int, runs: int) -> tuple[float, float, int]:
     cold = []
     for _ in range(runs):
         begin = time.thread_time()
-        task = parse_page(text)
-        decide(task["events"], seq, workflow_id="w", run_id="r")
+        swflow_once(text, seq)  # replay.py's cold path: parse_page, then decide
         cold.append(time.thread_time() - begin)
     pages, starts = _pages(steps)
     warm = []

@@ -42,7 +42,6 @@ class Kit:
 
     codec: PayloadCodec
     local: LocalDataStore
-    s3: S3DataStore
     bucket: str
 
 
@@ -238,7 +237,7 @@ CASES: list[Case] = [
 def kit(tmp_path: Path, s3_bucket: str, s3_options: dict[str, Any]) -> Kit:
     local = LocalDataStore(tmp_path / "root")
     s3 = S3DataStore(s3_bucket, **s3_options)
-    return Kit(PayloadCodec(cache_bytes=0, stores=(local, s3)), local, s3, s3_bucket)
+    return Kit(PayloadCodec(cache_bytes=0, stores=(local, s3)), local, s3_bucket)
 
 
 @pytest.mark.parametrize(("name", "build", "error", "words"), CASES, ids=[c[0] for c in CASES])
