@@ -54,6 +54,7 @@ from .promise import (
 )
 from .replay import DecisionResult, continue_as_new, decide
 from .run_info import HistoryEvent, RunInfo
+from .sticky import StickyDecider
 
 __all__ = [
     "ActivityCanceledError",
@@ -87,6 +88,7 @@ __all__ = [
     "RunInfo",
     "SerializationError",
     "Signal",
+    "StickyDecider",
     "SwflowError",
     "TaskError",
     "Timer",

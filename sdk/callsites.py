@@ -2,13 +2,18 @@
 
 `CallSites` is the `DeciderContext` one replay offers the decorated functions: every
 call gets its deterministic id, is matched against what the history recorded under
-that id (and checked), and yields a promise or a new decision.
+that id (and checked), and yields a promise or a new decision. Each site's logic is
+a settle function: run when the code reaches the site, and for a sticky decider run
+again on every later decision task while its promise is pending, so a site left
+pending answers exactly as a fresh replay of it would.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any
 
 from .calls import encode_call, resolved_promise
@@ -63,24 +68,60 @@ class CallSites:
         run_id: str,
         *,
         marker_budget: int = 99,
+        suspend: Callable[[], bool] | None = None,
     ) -> None:
         self.state = state
         self.definition = definition
         self.codec = codec
         self.workflow_id = workflow_id
         self.run_id = run_id
-        self.decisions: list[Decision] = []
         self.sequence = {"activity": 0, "timer": 0, "child": 0}
         self.cached_calls: dict[str, int] = {}
         self.signal_calls: dict[str, int] = {}
         self.visited: set[str] = set()  # activity, timer and child ids the code asked for
-        self.scheduled: dict[tuple[str, str, str], TaskDefinition] = {}  # by kind, name, version
-        self.blocked: list[str] = []
+        self.checked = (0, 0, 0)  # activities, timers, children all visited at the last check
         self.nondeterminism: NonDeterministicWorkflowError | None = None
         self.marker_budget = marker_budget  # markers one decision task can record
+        self.pending: list[tuple[Promise[Any], Callable[[], None]]] = []  # in creation order
+        self.suspend = suspend  # a sticky decider's wait; None: snapshot replay
+        self.begin_task()
+        codec.register_store(definition.input.store)  # read with the writer's configuration
+
+    def begin_task(self) -> None:
+        """Forget what the previous decision task decided (a sticky decider goes on)."""
+        self.decisions: list[Decision] = []
+        self.scheduled: dict[tuple[str, str, str], TaskDefinition] = {}  # kind, name, version
+        self.blocked: list[str] = []
         self.out_of_budget = False  # a cached call waits for the next decision task
         self.new_markers = 0
-        codec.register_store(definition.input.store)  # read with the writer's configuration
+
+    # Promises.
+
+    def track(self, promise: Promise[Any], settle: Callable[[], None]) -> None:
+        """Settle ``promise`` from the history now, and again while it stays pending."""
+        settle()
+        if not promise.is_ready:
+            self.pending.append((promise, settle))
+
+    def refresh(self) -> None:
+        """Settle the pending promises again against the history as it is now.
+
+        In creation order, so a combinator sees its inputs settled first and decisions
+        come out in the order a fresh replay would make them.
+        """
+        pending, self.pending = self.pending, []
+        for promise, settle in pending:
+            if not promise.is_ready:  # a timer canceled meanwhile is settled already
+                self.track(promise, settle)
+
+    def wait_for(self, promise: Promise[Any]) -> None:
+        """The code reads a pending promise: stop the replay, or wait for it to settle."""
+        if self.suspend is None:
+            raise Blocked(promise)
+        while not promise.is_ready:
+            self.note_blocked(promise.description)
+            if not self.suspend():  # the sticky decider is being let go: unwind
+                raise Blocked(promise)
 
     # Activities.
 
@@ -89,32 +130,45 @@ class CallSites:
     ) -> Promise[Any]:
         self.sequence["activity"] += 1
         site = self.sequence["activity"]
-        definition, retry = call.definition, call.options.retry
-        self.codec.register_store(definition.result.store)
-        promise: Promise[Any] = Promise(f"activity {definition.name} #{site}")
+        self.codec.register_store(call.definition.result.store)
+        promise: Promise[Any] = Promise(f"activity {call.definition.name} #{site}")
+        self.track(promise, lambda: self._settle_activity(promise, site, call, args, kwargs))
+        return promise
+
+    def _settle_activity(
+        self,
+        promise: Promise[Any],
+        site: int,
+        call: ActivityCall,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
         if (args or kwargs) and _waits_on_inputs(args, kwargs):
-            return promise  # scheduled once its inputs are ready
+            return  # scheduled once its inputs are ready
+        definition, retry = call.definition, call.options.retry
         attempt = 1
         while True:
             activity_id = f"a{site}" if attempt == 1 else f"a{site}.{attempt}"
             record = self.state.activities.get(activity_id)
             if record is None:
                 self._schedule(call, activity_id, args, kwargs)
-                return promise
+                return
             self.visited.add(activity_id)
             self._check(f"activity {activity_id}", definition, record)
             if record.status in ("scheduled", "started"):
-                return promise
+                return
             if record.status == "completed":
-                return self._payload_promise(promise, record.result, record.closed_event_id)
+                self._payload_promise(promise, record.result, record.closed_event_id)
+                return
             kind = "timed_out" if record.status == "timed_out" else record.status
             if kind in retry.retry_on and attempt < retry.max_attempts:
                 delay = retry.delay_after(attempt)
                 if delay and not self._timer_fired(f"{activity_id}.backoff", delay):
-                    return promise
+                    return
                 attempt += 1
                 continue
-            return promise._fail(self._activity_error(record, attempt), at=record.closed_event_id)
+            promise._fail(self._activity_error(record, attempt), at=record.closed_event_id)
+            return
 
     def _schedule(
         self, call: ActivityCall, activity_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -160,6 +214,10 @@ class CallSites:
     def start_timer(self, seconds: int) -> TimerPromise:
         self.sequence["timer"] += 1
         promise = TimerPromise(f"t{self.sequence['timer']}")
+        self.track(promise, lambda: self._settle_timer(promise, seconds))
+        return promise
+
+    def _settle_timer(self, promise: TimerPromise, seconds: int) -> None:
         record = self.state.timers.get(promise.timer_id)
         self.visited.add(promise.timer_id)
         if record is None:
@@ -178,7 +236,6 @@ class CallSites:
                 ),
                 at=record.closed_event_id,
             )
-        return promise
 
     def cancel_timer(self, promise: TimerPromise) -> None:
         if promise.is_ready:
@@ -211,13 +268,14 @@ class CallSites:
     def wait_signal(self, name: str) -> Promise[Any]:
         count = self.signal_calls[name] = self.signal_calls.get(name, 0) + 1
         promise: Promise[Any] = Promise(f"signal {name!r} #{count}")
+        self.track(promise, lambda: self._settle_signal(promise, name, count))
+        return promise
+
+    def _settle_signal(self, promise: Promise[Any], name: str, count: int) -> None:
         received = self.state.signals.get(name, [])
         if len(received) >= count:
             signal = received[count - 1]
-            if signal.input is None:
-                return promise._resolve(None, at=signal.event_id)
-            return self._payload_promise(promise, signal.input, signal.event_id)
-        return promise
+            self._payload_promise(promise, signal.input, signal.event_id)
 
     # Child workflows.
 
@@ -235,8 +293,20 @@ class CallSites:
             ]
         )
         promise: Promise[Any] = Promise(f"child {definition.name} {workflow_id}")
+        self.track(promise, lambda: self._settle_child(promise, workflow_id, call, args, kwargs))
+        return promise
+
+    def _settle_child(
+        self,
+        promise: Promise[Any],
+        workflow_id: str,
+        call: WorkflowCall,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
         if (args or kwargs) and _waits_on_inputs(args, kwargs):
-            return promise
+            return  # started once its inputs are ready
+        definition, options = call.definition, call.options
         record = self.state.children.get(workflow_id)
         self.visited.add(f"child:{workflow_id}")
         if record is None:
@@ -260,13 +330,12 @@ class CallSites:
                     child_policy=options.child_policy,
                 )
             )
-            return promise
+            return
         self._check(f"child workflow {workflow_id}", definition, record)
-        if record.status in ("initiated", "started"):
-            return promise
         if record.status == "completed":
-            return self._payload_promise(promise, record.result, record.closed_event_id)
-        return promise._fail(self._child_error(record), at=record.closed_event_id)
+            self._payload_promise(promise, record.result, record.closed_event_id)
+        elif record.status not in ("initiated", "started"):
+            promise._fail(self._child_error(record), at=record.closed_event_id)
 
     def _child_error(self, record: ChildState) -> ChildWorkflowError:
         reason = record.failure
@@ -343,15 +412,24 @@ class CallSites:
             raise error
 
     def unvisited(self) -> list[str]:
-        """History items no call site claimed: evidence the code changed."""
+        """History items no call site claimed: evidence the code changed.
+
+        Only items added since the last clean check are looked at: the history's
+        records only grow, at the end, and what was visited stays visited.
+        """
+        state, (activities, timers, children) = self.state, self.checked
         items = [
-            *(i for i in self.state.activities if i not in self.visited),
+            *(i for i in _added(state.activities, activities) if i not in self.visited),
             *(
                 i
-                for i in self.state.timers
+                for i in _added(state.timers, timers)
                 if i not in self.visited and not i.startswith(WAKEUP_PREFIX)
             ),
-            *(f"child {i}" for i in self.state.children if f"child:{i}" not in self.visited),
+            *(
+                f"child {i}"
+                for i in _added(state.children, children)
+                if f"child:{i}" not in self.visited
+            ),
         ]
         recorded: dict[str, int] = {}
         for name, markers in self.state.markers.items():
@@ -364,7 +442,14 @@ class CallSites:
             for function, total in recorded.items()
             if total > self.cached_calls.get(function, 0)
         ]
+        if not items:
+            self.checked = (len(state.activities), len(state.timers), len(state.children))
         return sorted(set(items))
+
+
+def _added(records: dict[str, Any], checked: int) -> Iterator[str]:
+    """The ids of all but the first ``checked`` records (dicts keep insertion order)."""
+    return islice(reversed(records), len(records) - checked)
 
 
 def _waits_on_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ decider) or a request to the replay engine. A `ContextVar` keeps concurrent deci
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -37,6 +38,10 @@ class DeciderContext(Protocol):
     def cancel_timer(self, promise: TimerPromise) -> None: ...
 
     def wait_signal(self, name: str) -> Promise[Any]: ...
+
+    def track(self, promise: Promise[Any], settle: Callable[[], None]) -> None: ...
+
+    def wait_for(self, promise: Promise[Any]) -> None: ...
 
     def note_blocked(self, description: str) -> None: ...
 

@@ -1,9 +1,11 @@
 """Promises: what a decider gets back from activities, timers, signals and children.
 
-In snapshot replay the whole history is known before the decider runs, so a promise
-is already ready, failed or pending when it is created. Reading ``result`` of a
-pending promise stops this replay with `Blocked`, a `BaseException`, so a user's
-``except Exception:`` can never swallow it.
+A promise is settled from the history when it is created and, while it stays pending,
+again on every later decision task of a sticky decider (the context keeps the
+function that settles it). Reading ``result`` of a pending promise asks the context
+to wait: snapshot replay stops with `Blocked`, a `BaseException` a user's
+``except Exception:`` can never swallow; a sticky decider's thread waits for the
+decision task that settles it.
 """
 
 from __future__ import annotations
@@ -115,7 +117,11 @@ class Promise(Generic[T]):
 
     @property
     def result(self) -> T:
-        """The value; raises the task's failure; stops the replay if not ready yet."""
+        """The value; raises the task's failure; waits (or stops the replay) if pending."""
+        if self._state == _PENDING:
+            context = current_context()
+            if context is not None:
+                context.wait_for(self)  # returns once settled, or raises Blocked
         if self._state == _READY:
             if self._decode is not None:  # decoded on first read, never before
                 self._value, self._decode = self._decode(), None
@@ -147,10 +153,13 @@ def wait_all(*promises: Promise[Any]) -> Promise[list[Any]]:
     Reading its result raises the first failure among them (in argument order).
     """
     combined: Promise[list[Any]] = Promise(f"all of {len(promises)}")
-    if all(promise.is_ready for promise in promises):
-        last = max((promise.completed_at for promise in promises), default=0)
-        combined._resolve(decode=lambda: [promise.result for promise in promises], at=last)
-    return combined
+
+    def settle() -> None:
+        if all(promise.is_ready for promise in promises):
+            last = max((promise.completed_at for promise in promises), default=0)
+            combined._resolve(decode=lambda: [promise.result for promise in promises], at=last)
+
+    return _tracked(combined, settle)
 
 
 def first_completed(*promises: Promise[Any]) -> Promise[Promise[Any]]:
@@ -162,11 +171,24 @@ def first_completed(*promises: Promise[Any]) -> Promise[Promise[Any]]:
     if not promises:
         raise ValueError("first_completed needs at least one promise")
     winner: Promise[Promise[Any]] = Promise(f"first of {len(promises)}")
-    ready = [promise for promise in promises if promise.is_ready]
-    if ready:
-        first = min(ready, key=lambda promise: promise.completed_at)
-        winner._resolve(first, at=first.completed_at)
-    return winner
+
+    def settle() -> None:
+        ready = [promise for promise in promises if promise.is_ready]
+        if ready:
+            first = min(ready, key=lambda promise: promise.completed_at)
+            winner._resolve(first, at=first.completed_at)
+
+    return _tracked(winner, settle)
+
+
+def _tracked(promise: Promise[T], settle: Callable[[], None]) -> Promise[T]:
+    """Settle ``promise`` now, and (in a decider) again while it stays pending."""
+    context = current_context()
+    if context is None:
+        settle()
+    else:
+        context.track(promise, settle)
+    return promise
 
 
 def _context(what: str) -> Any:

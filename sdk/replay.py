@@ -5,7 +5,8 @@ history (snapshot replay). Every call site gets a deterministic id from a
 per-execution sequence; what the history recorded under that id is checked against
 what the code asks for now. The run of the function ends when it returns (complete),
 raises (fail), calls `continue_as_new`, or reads a promise that is not ready (the
-decisions so far go out and the next decision task replays again).
+decisions so far go out and the next decision task replays again). `run_decider` and
+`answer` are shared with `swflow.sticky`, whose deciders go on instead of replaying.
 """
 
 from __future__ import annotations
@@ -39,7 +40,17 @@ from .promise import (
     Promise,
 )
 
-__all__ = ["MAX_DECISIONS", "ContinueAsNew", "DecisionResult", "continue_as_new", "decide"]
+__all__ = [
+    "MAX_DECISIONS",
+    "ContinueAsNew",
+    "DecisionResult",
+    "answer",
+    "continue_as_new",
+    "decide",
+    "early_answer",
+    "run_decider",
+    "workflow_definition",
+]
 
 log = logging.getLogger("swflow.replay")
 
@@ -106,14 +117,13 @@ def decide(
         PayloadStoreError: a store could not be reached; retry the decision task.
     """
     with paused_gc():
-        definition = workflow.definition if isinstance(workflow, WorkflowTask) else workflow
+        definition = workflow_definition(workflow)
         state = (
             history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
         )
-        if state.closed or not state.started:
-            return DecisionResult()
-        if state.cancel_requested:  # someone asked to cancel the run: honour it
-            return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
+        early = early_answer(state)
+        if early is not None:
+            return early
         replay = CallSites(
             state,
             definition,
@@ -122,35 +132,52 @@ def decide(
             run_id,
             marker_budget=max_decisions - 1,
         )
-        result = DecisionResult()
         token = decider_context.set(replay)
         try:
-            outcome = _run(replay, definition)
+            outcome = run_decider(replay, definition)
         finally:
             decider_context.reset(token)
-        if replay.nondeterminism is not None:
-            raise replay.nondeterminism
-        # Histories only grow, so a decider replayed on a longer one reaches at least as
-        # far as before: blocking or finishing short of a recorded call means new code.
-        leftovers = replay.unvisited()
-        if leftovers:
-            doing = "finished" if outcome is not None and not replay.blocked else "blocked on "
-            raise NonDeterministicWorkflowError(
-                f"the decider {doing}{', '.join(replay.blocked)} without reaching what the "
-                f"history recorded: {', '.join(leftovers)}"
-            )
-        if outcome is not None and not replay.blocked:
-            replay.decisions.append(outcome)
-        result.waiting_on = replay.blocked
-        result.tasks = list(replay.scheduled.values())
-        result.decisions = _within_limit(
-            replay.decisions, state, max_decisions, wake_up=replay.out_of_budget
+        return answer(replay, outcome, max_decisions)
+
+
+def workflow_definition(workflow: WorkflowTask | WorkflowDefinition) -> WorkflowDefinition:
+    return workflow.definition if isinstance(workflow, WorkflowTask) else workflow
+
+
+def early_answer(state: ExecutionState) -> DecisionResult | None:
+    """The answer that needs no decider: nothing yet or any more, or a requested cancel."""
+    if state.closed or not state.started:
+        return DecisionResult()
+    if state.cancel_requested:  # someone asked to cancel the run: honour it
+        return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
+    return None
+
+
+def answer(replay: CallSites, outcome: Decision | None, max_decisions: int) -> DecisionResult:
+    """The decisions of a decider that ran up to ``outcome`` (None: it is waiting)."""
+    if replay.nondeterminism is not None:
+        raise replay.nondeterminism
+    # Histories only grow, so a decider replayed on a longer one reaches at least as
+    # far as before: blocking or finishing short of a recorded call means new code.
+    leftovers = replay.unvisited()
+    if leftovers:
+        doing = "finished" if outcome is not None and not replay.blocked else "blocked on "
+        raise NonDeterministicWorkflowError(
+            f"the decider {doing}{', '.join(replay.blocked)} without reaching what the "
+            f"history recorded: {', '.join(leftovers)}"
         )
-        result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
-        return result
+    decisions = replay.decisions
+    if outcome is not None and not replay.blocked:
+        decisions = [*decisions, outcome]
+    result = DecisionResult(waiting_on=replay.blocked, tasks=list(replay.scheduled.values()))
+    result.decisions = _within_limit(
+        decisions, replay.state, max_decisions, wake_up=replay.out_of_budget
+    )
+    result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
+    return result
 
 
-def _run(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
+def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
     """Run the decider once; the close decision it leads to, or None when blocked."""
     try:
         args, kwargs = decode_call(replay.state.input, replay.codec, as_promises=True)
