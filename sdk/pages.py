@@ -7,6 +7,10 @@ fields `swflow.history` reads, so everything else (timestamps, identities, the
 attributes of events the replay ignores) is skipped without ever being created. The
 result is the same plain dicts boto3 would give, minus what nobody reads; a test holds
 the two paths equal for every event type the reader handles.
+
+A warm decision worker needs only a handful of the newest events, so it can ask for
+a page whose events stay raw JSON (``lazy=True``, a quick scan) and decode just the
+new ones with `newer_events`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import msgspec
 from .gcpause import paused_gc
 from .history import HistoryError
 
-__all__ = ["parse_page"]
+__all__ = ["newer_events", "parse_page"]
 
 
 class _Kind(TypedDict):
@@ -141,18 +145,57 @@ class _Page(TypedDict, total=False):
     nextPageToken: str
 
 
+class _LazyPage(TypedDict, total=False):
+    taskToken: str
+    startedEventId: int
+    previousStartedEventId: int
+    workflowExecution: _Execution
+    workflowType: _Kind
+    events: list[msgspec.Raw]
+    nextPageToken: str
+
+
 _DECODER = msgspec.json.Decoder(_Page)
+_LAZY_DECODER = msgspec.json.Decoder(_LazyPage)
+_EVENT_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_Event)  # plain dicts
 
 
-def parse_page(body: bytes | str) -> dict[str, Any]:
+def parse_page(body: bytes | str, *, lazy: bool = False) -> dict[str, Any]:
     """A PollForDecisionTask or GetWorkflowExecutionHistory JSON body.
+
+    With ``lazy`` the events stay undecoded (`msgspec.Raw`): read them with
+    `newer_events`.
 
     Raises:
         HistoryError: the body is not JSON, or a field has the wrong type.
     """
     try:
         with paused_gc():
-            page: dict[str, Any] = _DECODER.decode(body)  # type: ignore[assignment]
+            page: dict[str, Any] = (_LAZY_DECODER if lazy else _DECODER).decode(body)  # type: ignore[assignment]
     except msgspec.DecodeError as exc:
         raise HistoryError(f"malformed SWF history page: {exc}") from None
     return page
+
+
+def newer_events(newest_first: list[Any], known: int) -> list[dict[str, Any]]:
+    """A newest-first page's events newer than event ``known``, newest first.
+
+    Decoding stops at the first event the caller already knows, so a warm decision
+    task decodes only its new events. Events already decoded are taken as they are.
+
+    Raises:
+        HistoryError: an event is not JSON, or a field has the wrong type.
+    """
+    events: list[dict[str, Any]] = []
+    for item in newest_first:
+        try:
+            event = _EVENT_DECODER.decode(item) if isinstance(item, msgspec.Raw) else item
+        except msgspec.DecodeError as exc:
+            raise HistoryError(f"malformed SWF history event: {exc}") from None
+        event_id = event.get("eventId")
+        if not isinstance(event_id, int):
+            raise HistoryError(f"an SWF history event without an eventId: {event}")
+        if event_id <= known:
+            break
+        events.append(event)
+    return events

@@ -32,8 +32,9 @@ class RawPolls:
         self._active = threading.local()
         client.meta.events.register(_EVENT, self._take_body, unique_id=f"swflow-raw-{id(self)}")
 
-    def poll(self, **params: Any) -> dict[str, Any]:
-        """The response of ``poll_for_decision_task(**params)``, as `parse_page` reads it."""
+    def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
+        """The response of ``poll_for_decision_task(**params)``, as `parse_page` reads it
+        (events left raw with ``lazy``)."""
         self._active.on = True
         try:
             answer = self.client.poll_for_decision_task(**params)
@@ -42,7 +43,7 @@ class RawPolls:
         body = answer.get(_KEY)
         if body is None:  # another handler answered first (e.g. a stubbed client)
             return dict(answer)
-        return parse_page(body)
+        return parse_page(body, lazy=lazy)
 
     def _take_body(
         self, response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any

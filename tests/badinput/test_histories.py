@@ -10,7 +10,7 @@ import pytest
 
 from swflow import DistributedDecisionWorker, HistoryError, decide, decision_task
 from swflow.connection import devserver_client
-from swflow.pages import parse_page
+from swflow.pages import newer_events, parse_page
 
 STARTED = {
     "eventId": 1,
@@ -110,6 +110,23 @@ def test_a_broken_history_is_a_history_error(name: str, events: list[Any], words
 def test_a_broken_page_is_a_history_error(name: str, body: bytes, words: str) -> None:
     with pytest.raises(HistoryError) as raised:
         parse_page(body)
+    assert words in str(raised.value), str(raised.value)
+
+
+LAZY_EVENTS = [
+    ("event id as text", b'{"eventId": "one"}', "$.eventId"),
+    ("event type as a number", b'{"eventId": 1, "eventType": 5}', "$.eventType"),
+    ("event without an id", b'{"eventType": "TimerFired"}', "without an eventId"),
+]
+
+
+@pytest.mark.parametrize(("name", "event", "words"), LAZY_EVENTS, ids=[e[0] for e in LAZY_EVENTS])
+def test_a_broken_event_in_a_lazy_page_is_a_history_error(
+    name: str, event: bytes, words: str
+) -> None:
+    page = parse_page(b'{"taskToken": "t", "events": [' + event + b"]}", lazy=True)
+    with pytest.raises(HistoryError) as raised:  # the warm worker's path: decoded once needed
+        newer_events(page["events"], known=0)
     assert words in str(raised.value), str(raised.value)
 
 
