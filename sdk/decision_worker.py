@@ -1,9 +1,12 @@
 """DistributedDecisionWorker: long-polls decision tasks and answers them by replay.
 
-Each decision task is answered from the run's whole history by the pure replay engine.
-The history of a run this process decided before comes from its `HistoryCache`, plus
-only the new events (paged newest first); any other run's is paged from event 1.
-What can go wrong is answered so that nothing is lost:
+Each decision task is answered from the run's whole history. A run this process
+decided before is in its `HistoryCache`: its folded history, to which only the new
+events are added (paged newest first), and its `StickyDecider`, suspended where the
+code waits, which goes on from there. Any other run's history is paged from event 1
+and its decider runs from the start (snapshot replay). A sticky decider is kept only
+once SWF accepted every decision it made. What can go wrong is answered so that
+nothing is lost:
 
 * the decider raises: the engine fails the workflow, with reason and details;
 * the code no longer matches the history (`NonDeterministicWorkflowError`) or a
@@ -30,9 +33,11 @@ from .decorators import TaskDefinition, WorkflowDefinition
 from .errors import NonDeterministicWorkflowError, PayloadStoreError, SwflowError
 from .failures import failure_details, failure_reason
 from .history import ExecutionState, HistoryError
-from .history_cache import DEFAULT_MAX_EVENTS, HistoryCache
+from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
+from .pages import newer_events
 from .raw_pages import RawPolls
 from .replay import DecisionResult, decide
+from .sticky import StickyDecider
 from .worker import Worker
 
 __all__ = ["DistributedDecisionWorker", "UnknownWorkflowTypeError"]
@@ -63,19 +68,30 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         codec: payload codec (default: the process-wide one).
         history_cache_events: how many events of recently decided runs to keep folded
             between decision tasks (`HistoryCache`); 0 turns the cache off.
+        sticky_deciders: how many of those runs keep their decider suspended between
+            decision tasks (a thread each); 0 replays every task from the start.
     """
 
     definition_type = WorkflowDefinition
     decorator = "@decision_task"
 
     def __init__(
-        self, *functions: Any, history_cache_events: int = DEFAULT_MAX_EVENTS, **options: Any
+        self,
+        *functions: Any,
+        history_cache_events: int = DEFAULT_MAX_EVENTS,
+        sticky_deciders: int = DEFAULT_MAX_DECIDERS,
+        **options: Any,
     ) -> None:
-        self.histories = HistoryCache(history_cache_events)
+        self.histories = HistoryCache(history_cache_events, sticky_deciders)
         super().__init__(*functions, **options)
 
     def connected(self) -> None:
         self.polls = RawPolls(self.client)
+
+    def stop(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        super().stop(wait=wait, timeout=timeout)
+        if wait:  # no task holds a run now: the suspended deciders' threads can end
+            self.histories.clear()
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
         """A decision task, with only the events its run's cached state lacks.
@@ -83,31 +99,34 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         Pages come newest first and stop at the first event the cache already holds;
         on a cold run they go back to event 1, as without a cache.
         """
-        params = {
+        params: dict[str, Any] = {
             "domain": domain,
             "taskList": {"name": task_list},
             "identity": self.identity,
             "maximumPageSize": _PAGE_SIZE,
             "reverseOrder": True,
         }
-        task = self.polls.poll(**params)
+        task = self.polls.poll(**params, lazy=True)  # events decoded once the run is known
         if not task.get("taskToken"):
             return None
         execution = task["workflowExecution"]
         run = (domain, execution["workflowId"], execution["runId"])
-        state = self.histories.take(run)
-        known = state.last_event_id if state is not None else 0
-        pages = [task["events"]]
-        if state is not None and (not pages[0] or pages[0][0]["eventId"] <= known):
-            state, known = None, 0  # the cache is not behind this history: start over
+        cached = self.histories.take(run)
+        known = cached.state.last_event_id if cached is not None else 0
+        pages = [newer_events(task["events"], known)]
+        if cached is not None and not pages[0]:
+            cached.release()  # the cache is not behind this history: start over
+            cached, known = None, 0
+            pages = [newer_events(task["events"], known)]
         page = task
         while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
             page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
-            pages.append(page["events"])
-        newest_first = (event for chunk in pages for event in chunk)
-        task["events"] = [event for event in newest_first if event["eventId"] > known][::-1]
+            pages.append(newer_events(page["events"], known))
+        task["events"] = [event for chunk in pages for event in chunk][::-1]
         task.pop("nextPageToken", None)
-        task["run"], task["history"] = run, state
+        task["run"] = run
+        task["history"] = cached.state if cached is not None else None
+        task["decider"] = cached.decider if cached is not None else None
         return task
 
     def handle(self, domain: str, task: dict[str, Any]) -> None:
@@ -115,6 +134,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         where = (
             f"{execution['workflowId']} (run {execution['runId']}, event {task['startedEventId']})"
         )
+        result: DecisionResult | None = None
         try:
             result = self.decide(domain, task)
         except NonDeterministicWorkflowError as exc:
@@ -124,22 +144,21 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
                 where,
                 exc,
             )
-            return
         except PayloadStoreError as exc:
             log.error("decision for %s left to retry: payload store unreachable: %s", where, exc)
-            return
         except HistoryError as exc:
-            self.histories.take(task["run"])  # never build on a history that did not fold
             log.error("decision for %s left to retry: unreadable history: %s", where, exc)
-            return
         except UnknownWorkflowTypeError as exc:
             log.error("failing workflow %s: %s", where, exc)
             failure = FailWorkflowExecution(failure_reason(exc), failure_details(exc, self.codec))
             result = DecisionResult([failure], closes=True)
         except Exception:
             log.exception("decision for %s left to retry: unexpected error", where)
-            return
-        self.respond(domain, task, result, where)
+        answered = False
+        try:
+            answered = result is not None and self.respond(domain, task, result, where)
+        finally:
+            self.remember(task, result, answered=answered)
 
     def decide(self, domain: str, task: dict[str, Any]) -> DecisionResult:
         """The decisions answering ``task``, by replaying its decider."""
@@ -150,18 +169,30 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
                 f"no decider for workflow type {kind['name']} {kind['version']} in this "
                 f"worker (it serves: {self.describe(domain)})"
             )
-        history = self.history(task)
+        history = task["history"] = self.history(task)
         execution = task["workflowExecution"]
-        result = decide(
-            history,
-            definition,
-            workflow_id=execution["workflowId"],
-            run_id=execution["runId"],
-            codec=self.codec,
-        )
-        if not result.closes:
-            self.histories.keep(task["run"], history)
-        return result
+        ids = {"workflow_id": execution["workflowId"], "run_id": execution["runId"]}
+        if self.histories.max_deciders == 0:
+            return decide(history, definition, codec=self.codec, **ids)
+        decider: StickyDecider | None = task.get("decider")
+        if decider is None or decider.state is not history or decider.definition is not definition:
+            if decider is not None:
+                decider.close()
+            decider = task["decider"] = StickyDecider(history, definition, codec=self.codec, **ids)
+        return decider.decide()
+
+    def remember(
+        self, task: dict[str, Any], result: DecisionResult | None, *, answered: bool
+    ) -> None:
+        """Keep the run for its next task: its state once folded, its decider once SWF
+        accepted all it decided. Nothing is kept when the decision failed or closed."""
+        decider: StickyDecider | None = task.get("decider")
+        live = answered and decider is not None and decider.reusable
+        if decider is not None and not live:
+            decider.close()
+        if result is None or result.closes or task.get("history") is None:
+            return  # the state may not have folded; the next task starts over
+        self.histories.keep(task["run"], task["history"], decider if live else None)
 
     def history(self, task: dict[str, Any]) -> ExecutionState:
         """The run's state: the cached one (if any) with the task's new events folded in."""
@@ -178,7 +209,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
 
     def respond(
         self, domain: str, task: dict[str, Any], result: DecisionResult, where: str
-    ) -> None:
+    ) -> bool:
+        """Send the decisions; False when SWF no longer accepts them."""
         try:
             for definition in result.tasks:
                 self.scheduled(domain, definition)
@@ -188,7 +220,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         except Exception as exc:
             if fault_code(exc) == "UnknownResourceFault":  # timed out meanwhile, or run closed
                 log.warning("decision for %s not accepted: %s", where, exc)
-                return
+                return False
             raise
         log.debug(
             "decided %s: %d decisions%s",
@@ -196,6 +228,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
             len(result.decisions),
             f", waiting on {', '.join(result.waiting_on)}" if result.waiting_on else "",
         )
+        return True
 
     def scheduled(self, domain: str, definition: TaskDefinition) -> None:
         """A decision starts a task of ``definition``: make sure its type is registered."""
