@@ -1,6 +1,6 @@
 """Decider benchmark: swflow's decision worker beside simpleflow 0.36, in one run.
 
-    python3 -m uv run --all-extras python benchmarks/decider.py [--runs 5] [--steps 3000]
+    python3 -m uv run --all-extras python benchmarks/decider.py [--runs 5] [--rounds 3]
 
 (a) One decision on 1,000 / 10,000 / 24,000-event sequential histories, from the raw
     HTTP body of PollForDecisionTask to the decisions. simpleflow reads the body the way
@@ -116,11 +116,12 @@ def run_life(steps: int) -> list[float]:
         pages.hand_out(started)
         costs.append(_timed_decision(worker)[0])
     assert worker.histories.hits == len(starts) - 1  # every task after the first was warm
+    worker.histories.clear()
     return costs
 
 
-def one_decision(steps: int, runs: int) -> tuple[float, float, int]:
-    """swflow cold and warm medians (s) for the decision after ``steps`` steps."""
+def one_decision(steps: int, runs: int) -> tuple[list[float], list[float], int]:
+    """swflow cold and warm seconds for the decision after ``steps`` steps."""
     text = poll_response("seq", steps, SWFLOW)
     cold = []
     for _ in range(runs):
@@ -135,9 +136,10 @@ def one_decision(steps: int, runs: int) -> tuple[float, float, int]:
         _timed_decision(worker)
         pages.hand_out(starts[-1])
         cost, task = _timed_decision(worker)
-        assert task["history"] is not None
+        assert task["history"] is not None and task["decider"] is not None
         warm.append(cost)
-    return statistics.median(cold), statistics.median(warm), starts[-1]
+        worker.histories.clear()  # its decider thread would keep the whole run alive
+    return cold, warm, starts[-1]
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:
@@ -146,16 +148,26 @@ def table(header: list[str], rows: list[list[str]]) -> None:
         print("  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)))
 
 
-def part_a(python: Path | None, runs: int) -> None:
-    print("\n(a) one decision, raw PollForDecisionTask body -> decisions (medians, ms)")
+def part_a(python: Path | None, runs: int, rounds: int) -> None:
+    print(
+        "\n(a) one decision, raw PollForDecisionTask body -> decisions "
+        f"(medians of {rounds} interleaved rounds, ms)"
+    )
     rows = []
     for steps in (166, 1666, 4000):
-        cold, warm, events = one_decision(steps, runs)
+        text = poll_response("seq", steps, SIMPLEFLOW_DIALECT)
+        colds, warms, theirs, plains = [], [], [], []
+        for _ in range(rounds):  # both sides in every round: bursts of noise hit both
+            cold_runs, warm_runs, events = one_decision(steps, runs)
+            colds += cold_runs
+            warms += warm_runs
+            if python is not None:
+                theirs.append(time_simpleflow(python, text, "seq", runs, parser="botocore"))
+                plains.append(time_simpleflow(python, text, "seq", runs))
+        cold, warm = statistics.median(colds), statistics.median(warms)
         row = [f"{events:,}", f"{cold * 1e3:.1f}", f"{warm * 1e3:.2f}"]
         if python is not None:
-            text = poll_response("seq", steps, SIMPLEFLOW_DIALECT)
-            botocore = time_simpleflow(python, text, "seq", runs, parser="botocore")
-            plain = time_simpleflow(python, text, "seq", runs)
+            botocore, plain = statistics.median(theirs), statistics.median(plains)
             row += [
                 f"{botocore * 1e3:,.1f}",
                 f"{plain * 1e3:,.1f}",
@@ -225,12 +237,13 @@ def _integrate(samples: list[int], seconds: list[float], mark: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--no-simpleflow", action="store_true")
     args = parser.parse_args()
     python = None if args.no_simpleflow else simpleflow_python()
     print(f"decider benchmark, Python {sys.version.split()[0]}, simpleflow 0.36 beside swflow")
-    part_a(python, args.runs)
+    part_a(python, args.runs, args.rounds)
     part_b(python, args.steps, min(args.runs, 3))
 
 

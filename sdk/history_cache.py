@@ -106,13 +106,17 @@ class HistoryCache:
 
         Closed runs, and runs bigger than the whole bound, are let go.
         """
-        cached = CachedRun(state, decider if self.max_deciders > 0 else None)
+        cached = CachedRun(state, decider)
+        if self.max_deciders == 0:
+            cached.release()
         if state.closed or _events(cached) > self.max_events:
             cached.release()
             return
         with self._lock:
+            previous = self._runs.pop(run, None)  # two tasks of one run: the last one wins
+            self._live.pop(run, None)
             self._runs[run] = cached  # may evict the least recently used runs
-            retired = self._drain_evicted()
+            retired = self._drain_evicted() + ([previous] if previous is not None else [])
             if cached.decider is not None:
                 self._live[run] = cached
                 while len(self._live) > self.max_deciders:

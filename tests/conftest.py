@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -61,3 +62,12 @@ def s3_client(moto_s3_endpoint: str) -> Any:
     import boto3
 
     return boto3.client("s3", endpoint_url=moto_s3_endpoint)
+
+
+@pytest.fixture
+def decider_threads() -> Callable[[], list[threading.Thread]]:
+    """Sticky decider threads started during the test (earlier tests' may linger)."""
+    before = set(threading.enumerate())
+    return lambda: [
+        t for t in threading.enumerate() if t.name.startswith("decider ") and t not in before
+    ]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -82,10 +81,6 @@ def _catch_up(decider: StickyDecider, history: HistoryBuilder) -> None:
     decider.state.extend(history.events[decider.state.last_event_id :])
 
 
-def _decider_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("decider ")]
-
-
 def test_the_code_runs_once_over_a_whole_life() -> None:
     history = HistoryBuilder("chain", input=[20])
     decider = _sticky(history, chain)
@@ -137,7 +132,9 @@ def test_a_decider_behind_another_process_goes_on_from_what_it_decided() -> None
     assert result.closes
 
 
-def test_code_that_no_longer_matches_what_another_decider_recorded_is_caught() -> None:
+def test_code_that_no_longer_matches_what_another_decider_recorded_is_caught(
+    decider_threads: Any,
+) -> None:
     history = HistoryBuilder("looks_up_then_adds")
     ours = _sticky(history, changed_second_step)  # new code, suspended after a1
     history.apply(ours.decide())
@@ -147,21 +144,21 @@ def test_code_that_no_longer_matches_what_another_decider_recorded_is_caught() -
     _catch_up(ours, history)
     with pytest.raises(NonDeterministicWorkflowError, match="a2"):
         ours.decide()
-    assert not ours.reusable and not _decider_threads()
+    assert not ours.reusable and not decider_threads()
 
 
-def test_closing_unwinds_the_waiting_code_and_ends_its_thread() -> None:
+def test_closing_unwinds_the_waiting_code_and_ends_its_thread(decider_threads: Any) -> None:
     history = HistoryBuilder("chain", input=[3])
     decider = _sticky(history, chain)
     decider.decide()
-    assert runs == ["start"] and len(_decider_threads()) == 1
+    assert runs == ["start"] and len(decider_threads()) == 1
     decider.close()
     assert runs == ["start", "finally"]  # the code's finally block ran
-    assert not _decider_threads() and not decider.reusable
+    assert not decider_threads() and not decider.reusable
     decider.close()  # twice is harmless
 
 
-def test_a_cancel_request_while_waiting_cancels_and_unwinds() -> None:
+def test_a_cancel_request_while_waiting_cancels_and_unwinds(decider_threads: Any) -> None:
     history = HistoryBuilder("chain", input=[3])
     decider = _sticky(history, chain)
     history.apply(decider.decide())
@@ -170,7 +167,7 @@ def test_a_cancel_request_while_waiting_cancels_and_unwinds() -> None:
     _catch_up(decider, history)
     result = decider.decide()
     assert result.decisions == [CancelWorkflowExecution("cancel requested")]
-    assert runs == ["start", "finally"] and not _decider_threads()
+    assert runs == ["start", "finally"] and not decider_threads()
 
 
 def test_a_decider_whose_decisions_did_not_all_go_out_is_not_kept() -> None:

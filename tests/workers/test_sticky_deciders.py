@@ -4,7 +4,6 @@ what it decided; any doubt means a replay from the start, which loses nothing.""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -43,10 +42,6 @@ def sticky_chain(n: int) -> int:
     return total
 
 
-def _decider_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("decider ")]
-
-
 def _run(server: DevServer, client: WorkflowClient, decider: DistributedDecisionWorker) -> Any:
     starts.clear()
     activities = DistributedActivityWorker(
@@ -59,14 +54,14 @@ def _run(server: DevServer, client: WorkflowClient, decider: DistributedDecision
 
 
 def test_a_kept_decider_runs_the_code_once_per_run(
-    server: DevServer, client: WorkflowClient
+    server: DevServer, client: WorkflowClient, decider_threads: Any
 ) -> None:
     sticky = DistributedDecisionWorker(
         sticky_chain, domain=DOMAIN, client=devserver_client(server.endpoint)
     )
     _run(server, client, sticky)
     assert starts == [12]  # 13 decision tasks, one start
-    assert len(sticky.histories) == 0 and not _decider_threads()  # the closed run let go
+    assert len(sticky.histories) == 0 and not decider_threads()  # the closed run let go
     replaying = DistributedDecisionWorker(
         sticky_chain, domain=DOMAIN, client=devserver_client(server.endpoint), sticky_deciders=0
     )
@@ -106,26 +101,33 @@ def _waiting(history: HistoryBuilder) -> StickyDecider:
     return decider
 
 
-def test_the_cache_bounds_live_deciders_and_closes_what_it_lets_go() -> None:
+def test_the_cache_bounds_live_deciders_and_closes_what_it_lets_go(decider_threads: Any) -> None:
     starts.clear()
     cache = HistoryCache(max_events=100, max_deciders=2)
     history = HistoryBuilder("StickyChain", input=[3])  # 2 events: started, scheduled
     for run in ("a", "b", "c"):
         decider = _waiting(history)
         cache.keep(run, decider.state, decider)
-    assert cache.deciders == 2 and len(_decider_threads()) == 2  # a's decider was closed
+    assert cache.deciders == 2 and len(decider_threads()) == 2  # a's decider was closed
     assert len(cache) == 3  # but its history is still held
     taken = cache.take("a")
     assert taken is not None and taken.decider is None
     taken = cache.take("b")
     assert taken is not None and taken.decider is not None  # checked out with its decider
     taken.release()
-    assert len(_decider_threads()) == 1
+    assert len(decider_threads()) == 1
     big = HistoryCache(max_events=3)
     for run in ("x", "y"):
         decider = _waiting(history)
         big.keep(run, decider.state, decider)  # y's 2 events evict x, closing its decider
-    assert (len(big), big.deciders) == (1, 1) and len(_decider_threads()) == 2
+    assert (len(big), big.deciders) == (1, 1) and len(decider_threads()) == 2
+    again = _waiting(history)  # a second task of y kept too: the first decider is closed
+    big.keep("y", again.state, again)
+    assert (len(big), big.deciders) == (1, 1) and len(decider_threads()) == 2
+    off = HistoryCache(max_deciders=0)
+    unwanted = _waiting(history)
+    off.keep("z", unwanted.state, unwanted)
+    assert off.deciders == 0 and len(decider_threads()) == 2  # closed, the state kept
     cache.clear()
     big.clear()
-    assert not _decider_threads() and cache.deciders == 0
+    assert not decider_threads() and cache.deciders == 0
