@@ -113,15 +113,20 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         run = (domain, execution["workflowId"], execution["runId"])
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
-        pages = [newer_events(task["events"], known)]
-        if cached is not None and not pages[0]:
-            cached.release()  # the cache is not behind this history: start over
-            cached, known = None, 0
+        try:
             pages = [newer_events(task["events"], known)]
-        page = task
-        while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
-            page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
-            pages.append(newer_events(page["events"], known))
+            if cached is not None and not pages[0]:
+                cached.release()  # the cache is not behind this history: start over
+                cached, known = None, 0
+                pages = [newer_events(task["events"], known)]
+            page = task
+            while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
+                page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
+                pages.append(newer_events(page["events"], known))
+        except BaseException:
+            if cached is not None:  # checked out and never coming back: end its decider
+                cached.release()
+            raise
         task["events"] = [event for chunk in pages for event in chunk][::-1]
         task.pop("nextPageToken", None)
         task["run"] = run

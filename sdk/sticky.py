@@ -110,8 +110,7 @@ class StickyDecider:
                     )
                     self._thread.start()
                 else:
-                    self.sites.refresh()
-                    self._resume.release()
+                    self._resume.release()  # the code settles its promises, then goes on
                 self._paused.acquire()  # until the code waits on a promise, or ends
                 if self._error is not None:
                     raise self._error
@@ -150,12 +149,20 @@ class StickyDecider:
             self._paused.release()
 
     def _suspend(self) -> bool:
-        """Wait for the next decision task; False when the decider is being closed."""
+        """Wait for the next decision task; False when the decider is being closed.
+
+        The pending promises are settled here, in the code's thread: what settling
+        raises (a call's input that cannot be encoded) is raised in the code, as a
+        replay would raise it there.
+        """
         if self._closing:
             return False
         self._paused.release()
         self._resume.acquire()
-        return not self._closing
+        if self._closing:
+            return False
+        self.sites.refresh()
+        return True
 
 
 def _taken_lock() -> threading.Lock:
