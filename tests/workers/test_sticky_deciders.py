@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from botocore.exceptions import ClientError
 
 from swflow import (
@@ -17,8 +18,9 @@ from swflow import (
 )
 from swflow.connection import devserver_client
 from swflow.devserver import DevServer
-from swflow.history import ExecutionState
+from swflow.history import ExecutionState, HistoryError
 from swflow.history_cache import HistoryCache
+from swflow.pages import parse_page
 from swflow.sticky import StickyDecider
 from swflow.testing import HistoryBuilder
 from tests.workers.conftest import DOMAIN, serving
@@ -131,3 +133,28 @@ def test_the_cache_bounds_live_deciders_and_closes_what_it_lets_go(decider_threa
     cache.clear()
     big.clear()
     assert not decider_threads() and cache.deciders == 0
+
+
+class _BrokenEventPage:
+    """A poll whose page names a cached run and then holds an event without an id."""
+
+    def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
+        body = (
+            b'{"taskToken": "t", "workflowExecution": {"workflowId": "w", "runId": "r"},'
+            b' "events": [{"eventType": "TimerFired"}]}'
+        )
+        return parse_page(body, lazy=lazy)
+
+
+def test_a_poll_that_fails_after_checking_out_a_run_closes_its_decider(
+    decider_threads: Any,
+) -> None:
+    worker = DistributedDecisionWorker(
+        sticky_chain, domain="d", client=devserver_client("http://127.0.0.1:9")
+    )
+    waiting = _waiting(HistoryBuilder("StickyChain", input=[3]))
+    worker.histories.keep(("d", "w", "r"), waiting.state, waiting)
+    worker.polls = _BrokenEventPage()  # type: ignore[assignment]
+    with pytest.raises(HistoryError, match="without an eventId"):
+        worker.poll("d", "sticky-deciders")
+    assert not decider_threads() and len(worker.histories) == 0  # nothing left waiting
