@@ -155,10 +155,9 @@ class StickyDecider:
         raises (a call's input that cannot be encoded) is raised in the code, as a
         replay would raise it there.
         """
-        if self._closing:
-            return False
-        self._paused.release()
-        self._resume.acquire()
+        if not self._closing:  # hand over, and wait to be resumed (or closed)
+            self._paused.release()
+            self._resume.acquire()
         if self._closing:
             return False
         self.sites.refresh()
