@@ -195,8 +195,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         live = answered and decider is not None and decider.reusable
         if decider is not None and not live:
             decider.close()
-        if result is None or result.closes or task.get("history") is None:
-            return  # the state may not have folded; the next task starts over
+        if result is None or result.closes:
+            return  # the state may not have folded, or the run ends: nothing to keep
         self.histories.keep(task["run"], task["history"], decider if live else None)
 
     def history(self, task: dict[str, Any]) -> ExecutionState:

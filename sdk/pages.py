@@ -135,24 +135,21 @@ class _Event(TypedDict, total=False):
     childWorkflowExecutionTerminatedEventAttributes: _ChildOutcome
 
 
-class _Page(TypedDict, total=False):
+class _PageHead(TypedDict, total=False):
     taskToken: str
     startedEventId: int
     previousStartedEventId: int
     workflowExecution: _Execution
     workflowType: _Kind
+    nextPageToken: str
+
+
+class _Page(_PageHead, total=False):
     events: list[_Event]
-    nextPageToken: str
 
 
-class _LazyPage(TypedDict, total=False):
-    taskToken: str
-    startedEventId: int
-    previousStartedEventId: int
-    workflowExecution: _Execution
-    workflowType: _Kind
-    events: list[msgspec.Raw]
-    nextPageToken: str
+class _LazyPage(_PageHead, total=False):
+    events: list[msgspec.Raw]  # decoded later, only as far as needed (newer_events)
 
 
 _DECODER = msgspec.json.Decoder(_Page)
