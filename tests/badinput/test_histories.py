@@ -10,6 +10,7 @@ import pytest
 
 from swflow import DistributedDecisionWorker, HistoryError, decide, decision_task
 from swflow.connection import devserver_client
+from swflow.history import ExecutionState
 from swflow.pages import newer_events, parse_page
 
 STARTED = {
@@ -130,8 +131,9 @@ def test_a_broken_event_in_a_lazy_page_is_a_history_error(
     assert words in str(raised.value), str(raised.value)
 
 
+@pytest.mark.parametrize("cache", ["cold", "warm"])
 def test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, cache: str
 ) -> None:
     calls: list[str] = []
 
@@ -145,17 +147,24 @@ def test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache(
     )
     worker.client = Refusing()
     run = ("d", "w", "r")
+    known = [STARTED, ev(2, "DecisionTaskScheduled"), ev(3, "DecisionTaskStarted")]
+    broken = [
+        ev(4, "WorkflowExecutionSignaled", signalName="s"),
+        ev(5, "WorkflowExecutionTeleported"),
+    ]
+    # Warm: the run's state was cached by an earlier task; the new events break it halfway.
+    state = ExecutionState.from_events(known) if cache == "warm" else None
     task = {
         "taskToken": "t",
-        "startedEventId": 3,
+        "startedEventId": 6,
         "workflowExecution": {"workflowId": "w", "runId": "r"},
         "workflowType": {"name": "Hostile", "version": "1"},
-        "events": [STARTED, ev(2, "WorkflowExecutionTeleported"), ev(3, "DecisionTaskStarted")],
+        "events": broken if state is not None else [*known, *broken],
         "run": run,
-        "history": None,
+        "history": state,
     }
     with caplog.at_level(logging.ERROR, logger="swflow.worker"):
         worker.handle("d", task)
     assert calls == []
     assert "unreadable history" in caplog.text and "WorkflowExecutionTeleported" in caplog.text
-    assert worker.histories.take(run) is None
+    assert worker.histories.take(run) is None  # a half-folded state is never kept

@@ -210,7 +210,7 @@ def test_a_run_past_the_event_limit_is_terminated() -> None:
         assert terminated["cause"] == "EVENT_LIMIT_EXCEEDED"
 
 
-def test_open_timer_limit(swf: Any) -> None:
+def test_a_timer_id_in_use_is_refused(swf: Any) -> None:
     run = Workflow(swf)
     run.decide(
         *[decision("StartTimer", timerId=f"t{n}", startToFireTimeout="999") for n in range(100)]
@@ -221,6 +221,58 @@ def test_open_timer_limit(swf: Any) -> None:
     )
     failed = run.history()[-2]["startTimerFailedEventAttributes"]
     assert failed["cause"] == "TIMER_ID_ALREADY_IN_USE"
+
+
+def _schedule_activity(n: int) -> dict[str, Any]:
+    return schedule(f"a{n}")
+
+
+def _start_timer(n: int) -> dict[str, Any]:
+    return decision("StartTimer", timerId=f"t{n}", startToFireTimeout="99999")
+
+
+def _start_child(n: int) -> dict[str, Any]:
+    return decision(
+        "StartChildWorkflowExecution",
+        workflowId=f"child-{n}",
+        workflowType={"name": "wf", "version": "1"},
+        taskList={"name": "children"},  # their decision tasks must not answer the parent's
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "opened", "failed", "cause"),
+    [
+        (
+            _schedule_activity,
+            "ActivityTaskScheduled",
+            "ScheduleActivityTaskFailed",
+            "OPEN_ACTIVITIES_LIMIT_EXCEEDED",
+        ),
+        (_start_timer, "TimerStarted", "StartTimerFailed", "OPEN_TIMERS_LIMIT_EXCEEDED"),
+        (
+            _start_child,
+            "StartChildWorkflowExecutionInitiated",
+            "StartChildWorkflowExecutionFailed",
+            "OPEN_CHILDREN_LIMIT_EXCEEDED",
+        ),
+    ],
+    ids=["activities", "timers", "children"],
+)
+def test_the_1001st_open_activity_timer_or_child_is_refused(
+    swf: Any, make: Any, opened: str, failed: str, cause: str
+) -> None:
+    """SWF's limit is 1,000 open of each kind per run; the 1,001st fails with its cause."""
+    run = Workflow(swf)
+    run.decide(*[make(n) for n in range(1000)])
+    run.decide(make(1000), make(1001), task=_signal_and_take(swf, run))
+    history = run.history()
+    assert sum(e["eventType"] == opened for e in history) == 1000
+    refused = [e for e in history if e["eventType"] == failed]
+    assert len(refused) == 2
+    key = failed[0].lower() + failed[1:] + "EventAttributes"
+    assert {e[key]["cause"] for e in refused} == {cause}
+    assert run.describe()["executionInfo"]["executionStatus"] == "OPEN"
 
 
 def _signal_and_take(swf: Any, run: Workflow) -> dict[str, Any]:

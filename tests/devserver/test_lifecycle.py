@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -56,11 +57,30 @@ def test_activity_round_trip_and_history(swf: Any) -> None:
     assert _code(stale) == "UnknownResourceFault"
 
 
-def test_an_empty_long_poll_answers_with_an_empty_token(swf: Any) -> None:
-    started = time.monotonic()
-    empty = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "nobody"})
-    assert empty["taskToken"] == "" and time.monotonic() - started >= 0.4
+def test_an_empty_long_poll_is_held_then_answers_with_an_empty_token(
+    server: DevServer, swf: Any
+) -> None:
+    answers: list[dict[str, Any]] = []
+    polling = threading.Thread(
+        target=lambda: answers.append(
+            swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "nobody"})
+        )
+    )
+    polling.start()
+    _wait(lambda: server.engine.waiting_pollers == 1 or answers)
+    assert not answers  # held by the server, not answered at once
+    polling.join(30)
+    assert answers[0]["taskToken"] == ""
+    assert server.engine.waiting_pollers == 0
     assert swf.poll_for_activity_task(domain=DOMAIN, taskList={"name": "nobody"})["taskToken"] == ""
+
+
+def _wait(condition: Any, timeout: float = 30) -> None:
+    """Until ``condition`` holds; the timeout only ends a test that is stuck."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def test_events_during_a_decision_task_lead_to_exactly_one_more(swf: Any) -> None:
@@ -121,13 +141,17 @@ def test_decisions_that_cannot_be_carried_out_fail_one_by_one(swf: Any) -> None:
     assert types[-1] == "DecisionTaskScheduled"  # the failures need the decider's attention
 
 
+def _at(events: list[dict[str, Any]], kind: str) -> Any:
+    return next(e["eventTimestamp"] for e in events if e["eventType"] == kind)
+
+
 def test_timers_fire_on_the_virtual_clock(server: DevServer, swf: Any) -> None:
     run = Workflow(swf)
-    started = time.monotonic()
     run.decide(decision("StartTimer", timerId="hour", startToFireTimeout="3600"))
     task = run.decision_task()  # the hour passes as soon as nothing else can run
-    assert "TimerFired" in [e["eventType"] for e in task["events"]]
-    assert time.monotonic() - started < 2 and server.clock.offset > 3500
+    events = task["events"]
+    assert (_at(events, "TimerFired") - _at(events, "TimerStarted")).total_seconds() >= 3600
+    assert server.clock.offset > 3500  # skipped, not waited for
     run.decide(
         decision("StartTimer", timerId="t2", startToFireTimeout="60"),
         decision("CancelTimer", timerId="t2"),
@@ -136,28 +160,42 @@ def test_timers_fire_on_the_virtual_clock(server: DevServer, swf: Any) -> None:
     assert run.types()[-2:] == ["TimerStarted", "TimerCanceled"]
 
 
-def test_a_one_hour_timer_and_a_30_minute_heartbeat_timeout_in_under_a_second(
+def test_a_30_minute_heartbeat_timeout_then_a_one_hour_timer_on_the_virtual_clock(
     server: DevServer, swf: Any
 ) -> None:
-    started = time.monotonic()
     run = Workflow(swf)
     run.decide(
-        schedule("a1", heartbeatTimeout="1800"),
+        schedule("a1", heartbeatTimeout="1800", startToCloseTimeout="7200"),
         decision("StartTimer", timerId="hour", startToFireTimeout="3600"),
     )
     task = run.activity_task()
-    assert (
-        swf.record_activity_task_heartbeat(taskToken=task["taskToken"], details="50%")[
-            "cancelRequested"
-        ]
-        is False
-    )
-    swf.respond_activity_task_completed(taskToken=task["taskToken"], result="ok")
-    run.decide()  # sees the activity; the timer is still pending
+    beat = swf.record_activity_task_heartbeat(taskToken=task["taskToken"], details="50%")
+    assert beat["cancelRequested"] is False
+    # The worker goes silent. A started task is work in progress, so time never skips
+    # over it: move the virtual clock past the heartbeat deadline (not to the timer).
+    server.clock.advance(1801)
+    timed_out = run.decision_task()
+    kinds = [e["eventType"] for e in timed_out["events"]]
+    assert "ActivityTaskTimedOut" in kinds and "TimerFired" not in kinds
+    run.decide(task=timed_out)
     final = run.decision_task()
     assert "TimerFired" in [e["eventType"] for e in final["events"]]
     run.decide(decision("CompleteWorkflowExecution"), task=final)
-    assert time.monotonic() - started < 1.0
+    events = run.history()
+    attributes = next(
+        e["activityTaskTimedOutEventAttributes"]
+        for e in events
+        if e["eventType"] == "ActivityTaskTimedOut"
+    )
+    assert (attributes["timeoutType"], attributes["details"]) == ("HEARTBEAT", "50%")
+    silent = _at(events, "ActivityTaskTimedOut") - _at(events, "ActivityTaskStarted")
+    assert 1800 <= silent.total_seconds() < 3600
+    # Then nothing runs, and the clock skips to the timer.
+    assert (_at(events, "TimerFired") - _at(events, "TimerStarted")).total_seconds() >= 3600
+    assert server.clock.offset > 1801  # beyond the hand-made advance: a skip
+    with pytest.raises(ClientError) as late:  # the silent worker's task is gone
+        swf.respond_activity_task_completed(taskToken=task["taskToken"], result="ok")
+    assert _code(late) == "UnknownResourceFault"
     assert run.describe()["executionInfo"]["closeStatus"] == "COMPLETED"
 
 
@@ -179,7 +217,7 @@ def test_every_activity_timeout(
         task = run.activity_task()
         swf.record_activity_task_heartbeat(taskToken=task["taskToken"], details="last words")
     server.clock.advance(100)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # ends a stuck test only
     while "ActivityTaskTimedOut" not in run.types() and time.monotonic() < deadline:
         time.sleep(0.01)
     timed_out = next(e for e in run.history() if e["eventType"] == "ActivityTaskTimedOut")
@@ -208,7 +246,7 @@ def test_the_workflow_times_out(server: DevServer, swf: Any) -> None:
     run = Workflow(swf, executionStartToCloseTimeout="120")
     run.decide()
     server.clock.advance(121)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # ends a stuck test only
     while run.describe()["executionInfo"]["executionStatus"] == "OPEN":
         assert time.monotonic() < deadline
         time.sleep(0.01)

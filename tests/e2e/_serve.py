@@ -1,6 +1,7 @@
 """A worker process for the end-to-end tests.
 
     python -m tests.e2e._serve deciders|activities NAME... [--stats FILE] [--concurrency N]
+        [--task-list NAME] [--sticky-deciders N]
 
 Serves the named functions of `tests.e2e.flows` until SIGTERM; then writes what the
 process read from payload stores and its peak memory to FILE (JSON).
@@ -12,6 +13,7 @@ import argparse
 import json
 import logging
 import resource
+from typing import Any
 
 from swflow import DistributedActivityWorker, DistributedDecisionWorker
 from swflow.payloads import PayloadCodec
@@ -24,15 +26,19 @@ def main() -> None:
     parser.add_argument("names", nargs="+")
     parser.add_argument("--stats")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--task-list")
+    parser.add_argument("--sticky-deciders", type=int)  # 0: every task replays from the start
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     codec = PayloadCodec()
     functions = [getattr(flows, name) for name in options.names]
-    worker = (
-        DistributedDecisionWorker(*functions, codec=codec)
-        if options.kind == "deciders"
-        else DistributedActivityWorker(*functions, codec=codec, concurrency=options.concurrency)
-    )
+    common: dict[str, Any] = {"codec": codec, "task_list": options.task_list}
+    if options.kind == "deciders":
+        if options.sticky_deciders is not None:
+            common["sticky_deciders"] = options.sticky_deciders
+        worker: Any = DistributedDecisionWorker(*functions, **common)
+    else:
+        worker = DistributedActivityWorker(*functions, concurrency=options.concurrency, **common)
     worker.start()  # until SIGTERM
     if options.stats:
         stats = {

@@ -85,10 +85,12 @@ class Processes:
 
         wait_for(polling, timeout=60, what=f"workers polling {task_lists}")
 
-    def start(self, kind: str, *names: str, stats: Path | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self, kind: str, *names: str, stats: Path | None = None, options: tuple[str, ...] = ()
+    ) -> subprocess.Popen[bytes]:
         env = dict(os.environ, AWS_ENDPOINT_URL_SWF=self.endpoint, PYTHONPATH=str(REPO))
         self.since = time.monotonic()
-        command = [sys.executable, "-m", "tests.e2e._serve", kind, *names]
+        command = [sys.executable, "-m", "tests.e2e._serve", kind, *names, *options]
         if stats is not None:
             command += ["--stats", str(stats)]
         log = open(self.logs / f"{kind}-{len(self.running)}.log", "wb")  # noqa: SIM115

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from swflow import WorkflowClient
 from tests.e2e import flows
 from tests.e2e.conftest import ROOT, Processes
@@ -17,14 +19,28 @@ def test_the_seeds_example_runs_across_three_processes(shared_workers: Processes
     assert sorted(e.value("result") for e in completed) == [10, 20]
 
 
-def test_cached_functions_run_once_per_call_across_every_replay(shared_workers: Processes) -> None:
+REPLAYING = "e2e-replaying-deciders"
+
+
+@pytest.mark.parametrize("deciders", ["sticky", "replaying"])
+def test_cached_functions_run_once_per_call_across_every_replay(
+    shared_workers: Processes, processes: Processes, deciders: str
+) -> None:
+    """Sticky deciders resume the code, so they never meet a recorded marker; a decider
+    with ``sticky_deciders=0`` replays every task from the start and meets them all."""
     calls = ROOT / "rate-calls.txt"
     calls.unlink(missing_ok=True)
-    handle = WorkflowClient().start(flows.twenty_steps, 20)
+    options: dict[str, Any] = {}
+    if deciders == "replaying":
+        replaying = ("--task-list", REPLAYING, "--sticky-deciders", "0")
+        processes.start("deciders", "twenty_steps", options=replaying)
+        processes.ready(REPLAYING)
+        options["task_list"] = REPLAYING
+    handle = WorkflowClient().start(flows.twenty_steps, 20, **options)
     assert handle.result(timeout=60) == sum(step * 10 for step in range(20))
     history = handle.history()
     decisions = [e for e in history if e.event_type == "DecisionTaskCompleted"]
-    assert len(decisions) > 20  # the decider replayed the workflow from the start each time
+    assert len(decisions) > 20  # one decision task per step at least
     assert calls.read_text().split() == [str(step) for step in range(20)]
     markers = [e.value("details") for e in history if e.event_type == "MarkerRecorded"]
     assert markers == [step * 10 for step in range(20)]
@@ -104,6 +120,11 @@ def test_a_cron_like_workflow_ticks_48_hours_in_seconds_with_bounded_runs(
 
 
 def test_worker_stats_files_record_what_processes_read(shared_workers: Processes) -> None:
+    handle = WorkflowClient().start(flows.per_task_storage, "stats", 1.0)
+    assert handle.result(timeout=60)["rows"] == 51_200
+    completed = next(e for e in handle.history() if e.event_type == "ActivityTaskCompleted")
+    record_size = completed.envelopes()["result"].ref.size  # a new record, stored in S3
     shared_workers.stop_all()
     stats: dict[str, Any] = json.loads((shared_workers.logs / "decider-stats.json").read_text())
-    assert stats["max_rss_kib"] > 0
+    assert stats["bytes_fetched"] >= record_size > 40_000  # the decider read the record
+    assert 10_000 < stats["max_rss_kib"] < 1_000_000  # peak memory in KiB, not bytes or pages

@@ -31,6 +31,7 @@ from swflow.decisions import (
     StartTimer,
 )
 from swflow.payloads import PayloadCodec
+from swflow.replay import decide as snapshot_decide  # never swapped for sticky replays
 from swflow.serializers import MsgpackSerializer
 from swflow.stores import LocalDataStore, Ref
 from swflow.testing import HistoryBuilder, run_workflow
@@ -180,9 +181,34 @@ def clock_twice() -> list[float]:
 def test_now_is_recorded_once_per_call_site() -> None:
     history = HistoryBuilder("clock_twice")
     first = decide(history.events, clock_twice)
+    markers = [d for d in first.decisions if isinstance(d, RecordMarker)]
+    assert [m.marker_name for m in markers] == ["swflow.cached:swflow.now"] * 2  # one per call
     history.apply(first.decisions[:2])
     replay = decide(history.events, clock_twice)
     assert replay.decisions == first.decisions[2:]
+
+
+@decision_task
+def clock_before_a_timer() -> float:
+    before = now()
+    Timer.get(seconds=60).result
+    return before.timestamp()
+
+
+def test_a_replay_in_a_later_task_reads_now_from_its_marker() -> None:
+    """A fresh replay (another process, a dropped decider) at a later decision task, when
+    SWF's clock has moved on, returns what the first task recorded."""
+    history = HistoryBuilder("clock_before_a_timer")
+    first = decide(history.events, clock_before_a_timer)
+    (marker,) = [d for d in first.decisions if isinstance(d, RecordMarker)]
+    recorded = decode(marker.details)
+    history.apply(first.decisions)
+    history.fire_timer(next(d for d in first.decisions if isinstance(d, StartTimer)).timer_id)
+    later = history.events[-1]["eventTimestamp"].timestamp()
+    assert later > recorded  # the timer's decision task started later
+    fresh = snapshot_decide(history.events, clock_before_a_timer)
+    completion = fresh.decisions[-1].to_swf()["completeWorkflowExecutionDecisionAttributes"]
+    assert decode(completion["result"]) == recorded
 
 
 # Child workflows.

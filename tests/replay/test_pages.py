@@ -158,7 +158,10 @@ def test_fast_pages_and_boto3_dicts_give_the_same_state() -> None:
 
 def test_fields_nobody_reads_are_never_built() -> None:
     page = parse_page(_as_json(_every_handled_event()))
-    assert "identity" not in page["events"][-1]
+    started = next(e for e in page["events"] if e["eventType"] == "ActivityTaskStarted")
+    assert set(started["activityTaskStartedEventAttributes"]) == {"scheduledEventId"}  # no identity
+    scheduled = next(e for e in page["events"] if e["eventType"] == "ActivityTaskScheduled")
+    assert "taskList" not in scheduled["activityTaskScheduledEventAttributes"]
     decision = next(e for e in page["events"] if e["eventType"] == "DecisionTaskScheduled")
     assert set(decision) == {"eventId", "eventType", "eventTimestamp"}  # the decider's clock
 

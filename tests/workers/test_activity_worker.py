@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from swflow import (
-    ActivityCanceledError,
     ActivityTaskError,
     DistributedActivityWorker,
     DistributedDecisionWorker,
@@ -23,6 +22,14 @@ from swflow import (
 from swflow.devserver import DevServer
 from swflow.limits import DATA, REASON
 from tests.workers.conftest import DOMAIN, serving
+
+
+def _wait(condition: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
 
 BARRIER = threading.Barrier(3, timeout=10)
 
@@ -42,6 +49,66 @@ def meeting() -> list[int]:
 def test_tasks_run_concurrently_up_to_the_workers_concurrency() -> None:
     BARRIER.reset()
     assert LocalDecisionWorker(meeting, concurrency=3).start() == [0, 1, 2]
+
+
+class Occupancy:
+    """How many `held` tasks run at once, and the most that ever did."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.active = self.most = 0
+        self.release = threading.Event()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.active -= 1
+
+
+OCCUPANCY = Occupancy()
+
+
+@activity_task(swf_task_list="held")
+def held(i: int) -> int:
+    OCCUPANCY.enter()
+    try:
+        OCCUPANCY.release.wait(30)
+        return i
+    finally:
+        OCCUPANCY.leave()
+
+
+@decision_task(swf_task_list="holding")
+def holding() -> list[int]:
+    promises = [held(i) for i in range(9)]
+    return [p.result for p in promises]
+
+
+def test_a_worker_never_runs_more_tasks_at_once_than_its_concurrency(
+    swf: Any, client: WorkflowClient
+) -> None:
+    OCCUPANCY.reset()
+    activities = DistributedActivityWorker(held, domain=DOMAIN, client=swf, concurrency=3)
+    with serving(activities, DistributedDecisionWorker(holding, domain=DOMAIN, client=swf)):
+        handle = client.start(holding)
+        _wait(lambda: OCCUPANCY.active >= 3)
+        # Six more tasks are queued: a fourth poller would take one at once. Nothing can
+        # be waited on for "no more", so this is a grace period, never a deadline: a
+        # slow machine can only make it pass, not fail.
+        time.sleep(1.0)
+        assert OCCUPANCY.most == 3
+        started = [e for e in handle.history() if e.event_type == "ActivityTaskStarted"]
+        assert len(started) == 3
+        OCCUPANCY.release.set()
+        assert handle.result(timeout=60) == list(range(9))
+    assert OCCUPANCY.most == 3
 
 
 @activity_task(swf_task_list="quiet", heartbeat_timeout=1, start_to_close_timeout=60)
@@ -176,10 +243,15 @@ def test_heartbeat_details_reach_swf_and_cancellation_reaches_the_activity(
     assert canceled[0].value("details")["type"] == "swflow.errors.ActivityCanceledError"
 
 
-def test_heartbeat_outside_a_worker_is_a_no_op() -> None:
-    heartbeat({"step": 1})
+@activity_task(swf_task_list="plain")
+def counts_with_heartbeats(n: int) -> list[Any]:
+    return [heartbeat({"step": step, "unencodable": object()}) for step in range(n)]
+
+
+def test_outside_a_worker_an_activity_is_a_plain_call_and_heartbeat_does_nothing() -> None:
     assert current_activity() is None
-    assert issubclass(ActivityCanceledError, Exception)
+    # Nothing is encoded (the details hold an object no serializer takes), sent or raised.
+    assert counts_with_heartbeats(3) == [None, None, None]
 
 
 def test_workers_refuse_what_they_cannot_serve() -> None:

@@ -125,11 +125,15 @@ def many_markers(n: int) -> int:
     return sum(numbered(i) for i in range(n))
 
 
+@pytest.mark.parametrize("sticky_deciders", [600, 0], ids=["sticky", "replaying"])
 def test_decisions_beyond_100_follow_and_long_histories_are_paged(
-    swf: Any, client: WorkflowClient
+    swf: Any, client: WorkflowClient, sticky_deciders: int
 ) -> None:
     CALLS.clear()
-    with serving(DistributedDecisionWorker(many_markers, domain=DOMAIN, client=swf)):
+    worker = DistributedDecisionWorker(
+        many_markers, domain=DOMAIN, client=swf, sticky_deciders=sticky_deciders
+    )
+    with serving(worker):
         handle = client.start(many_markers, 1100)
         assert handle.result(timeout=60) == sum(range(1100))
     history = handle.history()

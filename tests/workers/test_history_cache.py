@@ -4,7 +4,10 @@ evicted, behind (another decider took the last tasks) or wrong."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+import pytest
 
 from swflow import (
     DistributedActivityWorker,
@@ -52,12 +55,20 @@ class Recorder:
     def __init__(self, swf: Any) -> None:
         self.swf = swf
         self.fetched: list[int] = []  # events each decision task brought
+        self.requests: list[int] = []  # PollForDecisionTask requests (pages) each one took
         self.warm: list[bool] = []
+        self._sent = 0
+        swf.meta.events.register("before-call.swf.PollForDecisionTask", self._count)
+
+    def _count(self, **_: Any) -> None:
+        self._sent += 1
 
     def decide_once(self, worker: DistributedDecisionWorker) -> bool:
+        sent = self._sent
         task = worker.poll(DOMAIN, TASK_LIST)
         if task is None:
             return False
+        self.requests.append(self._sent - sent)
         self.fetched.append(len(task["events"]))
         self.warm.append(task["history"] is not None)
         replayed: list[ExecutionState] = []
@@ -95,6 +106,7 @@ def test_a_warm_cache_fetches_only_the_new_events(swf: Any, client: WorkflowClie
     assert len(handle.history()) > 1000  # past one page: a cold poll would page twice
     assert recorder.warm == [False] + [True] * (len(recorder.warm) - 1)
     assert max(recorder.fetched[1:]) <= 10  # the activity's events and the decision's
+    assert recorder.requests == [1] * len(recorder.requests)  # one page each, never the rest
     assert len(worker.histories) == 0  # the closed run was let go
 
 
@@ -135,6 +147,43 @@ def test_a_cache_ahead_of_the_history_is_dropped(swf: Any, client: WorkflowClien
     assert task is not None
     assert task["history"] is None
     assert [e["eventId"] for e in task["events"]] == [1, 2, 3]
+
+
+@decision_task(swf_workflow_type="CacheChain", swf_task_list=TASK_LIST)
+def chain_redeployed(n: int) -> int:  # a deploy that changed what the first step is
+    return int(other_step(n).result)
+
+
+@activity_task(swf_task_list="cache-acts")
+def other_step(i: int) -> int:
+    return i
+
+
+def test_a_warm_run_is_let_go_when_its_decision_fails(
+    swf: Any, client: WorkflowClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    worker = DistributedDecisionWorker(chain, domain=DOMAIN, client=swf)
+    recorder = Recorder(swf)
+    _register(worker)
+    with serving(DistributedActivityWorker(step, domain=DOMAIN, client=swf)):
+        handle = client.start(chain, 5)
+        run = (DOMAIN, handle.workflow_id, handle.run_id)
+        while not recorder.decide_once(worker):
+            pass
+        while not recorder.decide_once(worker):  # the second task found the run warm
+            pass
+        assert recorder.warm == [False, True] and len(worker.histories) == 1
+        (key,) = worker.definitions
+        worker.definitions[key] = chain_redeployed.definition
+        task = None
+        while task is None:
+            task = worker.poll(DOMAIN, TASK_LIST)
+        assert task["history"] is not None  # warm: the failure below meets a cached state
+        with caplog.at_level(logging.ERROR, "swflow.worker"):
+            worker.handle(DOMAIN, task)  # nondeterministic: logged, not answered
+    assert "NON-DETERMINISTIC WORKFLOW" in caplog.text
+    assert worker.histories.take(run) is None  # nothing of the failed decision is kept
+    assert handle.describe().status == "OPEN"
 
 
 def test_the_cache_is_bounded_in_events_and_lends_each_state_once() -> None:

@@ -1,0 +1,169 @@
+"""Hand-listed one-line mutations of swflow, each with the tests that must catch it.
+
+    python3 -m uv run --all-extras python -m tests.mutation_check [NAME ...] [--list]
+
+Each mutation replaces one exact line of the source, runs its tests, and puts the line
+back (also on Ctrl-C). A mutation is *caught* when its tests fail, *survived* when they
+pass. The tests first run unmutated: a mutation only counts against a suite that
+passes. It prints one line per mutation and a summary, and exits 1 if any survived.
+Not part of CI (it runs the chosen tests once per mutation: a few minutes in all).
+
+A new behaviour worth guarding goes in MUTATIONS below: the line that implements it,
+a plausible way to break it, and the tests that should notice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    path: str  # relative to the repository
+    line: str  # the exact line replaced (stripped of indentation when matched)
+    mutant: str  # what replaces it, with the same indentation
+    tests: tuple[str, ...]  # pytest node ids or paths
+
+
+MUTATIONS = [
+    Mutation(
+        "warm poll pages the whole history",
+        "sdk/decision_worker.py",
+        'while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:',
+        'while page.get("nextPageToken"):',
+        ("tests/workers/test_history_cache.py::test_a_warm_cache_fetches_only_the_new_events",),
+    ),
+    Mutation(
+        "no open-activity limit",
+        "sdk/devserver/decisions.py",
+        "if len(execution.activities) >= OPEN_LIMIT:",
+        "if False:",
+        (
+            "tests/devserver/test_faults_and_limits.py::test_the_1001st_open_activity_timer_or_child_is_refused",
+        ),
+    ),
+    Mutation(
+        "no open-timer limit",
+        "sdk/devserver/decisions.py",
+        "if len(execution.timers) >= OPEN_LIMIT",
+        "if False",
+        (
+            "tests/devserver/test_faults_and_limits.py::test_the_1001st_open_activity_timer_or_child_is_refused",
+        ),
+    ),
+    Mutation(
+        "no open-child limit",
+        "sdk/devserver/decisions.py",
+        "if len(execution.children) >= OPEN_LIMIT:",
+        "if False:",
+        (
+            "tests/devserver/test_faults_and_limits.py::test_the_1001st_open_activity_timer_or_child_is_refused",
+        ),
+    ),
+    Mutation(
+        "a warm run's state kept after a failed decision",
+        "sdk/decision_worker.py",
+        "if result is None or result.closes:",
+        "if result is not None and result.closes:",
+        (
+            "tests/workers/test_history_cache.py::test_a_warm_run_is_let_go_when_its_decision_fails",
+            "tests/badinput/test_histories.py::test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache",
+        ),
+    ),
+    Mutation(
+        "one task more at once than the concurrency",
+        "sdk/worker.py",
+        "for number in range(self.concurrency - len(threads)):",
+        "for number in range(self.concurrency + 1 - len(threads)):",
+        (
+            "tests/workers/test_activity_worker.py::test_a_worker_never_runs_more_tasks_at_once_than_its_concurrency",
+        ),
+    ),
+    Mutation(
+        "@cached re-run on replay (the recorded value returned)",
+        "sdk/callsites.py",
+        "if marker is not None:",
+        "if marker is not None and definition.function(*args, **kwargs) is not marker:",
+        (
+            "tests/e2e/test_workflows.py::test_cached_functions_run_once_per_call_across_every_replay",
+        ),
+    ),
+    Mutation(
+        "now() not recorded",
+        "sdk/clock.py",
+        '@cached(name="swflow.now")',
+        "# (mutation: not recorded)",
+        (
+            "tests/replay/test_cached_children_payloads.py::test_now_is_recorded_once_per_call_site",
+            "tests/replay/test_cached_children_payloads.py::test_a_replay_in_a_later_task_reads_now_from_its_marker",
+        ),
+    ),
+]
+
+
+def _pytest(tests: tuple[str, ...]) -> int:
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    return subprocess.run(command, cwd=REPO, capture_output=True, check=False).returncode
+
+
+def _mutated(text: str, mutation: Mutation) -> str:
+    lines = text.splitlines(keepends=True)
+    hits = [i for i, line in enumerate(lines) if line.strip() == mutation.line]
+    if len(hits) != 1:
+        raise SystemExit(
+            f"{mutation.name}: {len(hits)} lines of {mutation.path} read {mutation.line!r}; "
+            "the source moved on: update the mutation"
+        )
+    line = lines[hits[0]]
+    indent = line[: len(line) - len(line.lstrip())]
+    lines[hits[0]] = f"{indent}{mutation.mutant}\n"
+    return "".join(lines)
+
+
+def check(mutation: Mutation) -> bool:
+    """True when the mutation's tests catch it."""
+    path = REPO / mutation.path
+    original = path.read_text()
+    path.write_text(_mutated(original, mutation))
+    try:
+        return _pytest(mutation.tests) != 0
+    finally:
+        path.write_text(original)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="only mutations whose name contains these")
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    options = parser.parse_args()
+    chosen = [m for m in MUTATIONS if not options.names or any(n in m.name for n in options.names)]
+    if options.list:
+        for mutation in chosen:
+            print(f"{mutation.name}: {mutation.path}")
+        return
+    for mutation in chosen:
+        _mutated((REPO / mutation.path).read_text(), mutation)  # every line still found
+    tests = tuple(dict.fromkeys(t for m in chosen for t in m.tests))
+    if _pytest(tests) != 0:
+        raise SystemExit("the tests fail unmutated: fix them first")
+    survived = 0
+    for mutation in chosen:
+        started = time.monotonic()
+        caught = check(mutation)
+        survived += not caught
+        verdict = "caught  " if caught else "SURVIVED"
+        print(f"{verdict} {mutation.name} ({time.monotonic() - started:.0f} s)", flush=True)
+    print(f"{len(chosen) - survived} caught, {survived} survived")
+    sys.exit(1 if survived else 0)
+
+
+if __name__ == "__main__":
+    main()
