@@ -42,8 +42,8 @@ from replay import (
 )
 
 from swflow import DistributedDecisionWorker
-from swflow.connection import devserver_client
-from swflow.pages import parse_page
+from swflow.swf.connection import devserver_client
+from swflow.worker.pages import parse_page
 
 PAGE = 1000  # events per page, SWF's maximum and what the worker asks for
 

@@ -27,8 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from swflow import activity_task, decide, decision_task, wait_all
-from swflow.decisions import CompleteWorkflowExecution
-from swflow.pages import parse_page
+from swflow.swf.decisions import CompleteWorkflowExecution
+from swflow.worker.pages import parse_page
 
 HERE = Path(__file__).resolve().parent
 SIMPLEFLOW_ENV = HERE.parent / ".venv-simpleflow"

@@ -4,12 +4,27 @@ Deciders are plain Python functions replayed against the SWF history; every payl
 goes through a serializer and a data store chosen per decorator.
 """
 
-from .activity_context import ActivityInfo, current_activity, heartbeat
-from .activity_worker import DistributedActivityWorker
+from swflow.errors import (
+    ActivityTaskError,
+    CachedCallError,
+    ChildWorkflowError,
+    HistoryError,
+    TaskError,
+    TimerCanceled,
+)
+from swflow.replay.snapshot import DecisionResult, decide
+from swflow.replay.sticky import StickyDecider
+from swflow.worker.activity import DistributedActivityWorker
+from swflow.worker.decision import DistributedDecisionWorker
+from swflow.worker.history_cache import HistoryCache
+from swflow.worker.local import LocalDecisionWorker, LocalEnvironment
+from swflow.workflow.activity_context import ActivityInfo, current_activity, heartbeat
+from swflow.workflow.clock import now
+from swflow.workflow.continuation import continue_as_new
+from swflow.workflow.decorators import RetryPolicy, activity_task, cached, decision_task
+from swflow.workflow.promise import Promise, Signal, Timer, first_completed, wait_all
+
 from .client import WorkflowClient, WorkflowHandle
-from .clock import now
-from .decision_worker import DistributedDecisionWorker
-from .decorators import RetryPolicy, activity_task, cached, decision_task
 from .errors import (
     ActivityCanceledError,
     ConfigurationError,
@@ -36,25 +51,8 @@ from .errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from .history import HistoryError
-from .history_cache import HistoryCache
-from .local import LocalDecisionWorker, LocalEnvironment
 from .payloads import Channel, Envelope, PayloadCodec, decode, default_codec, encode, parse_envelope
-from .promise import (
-    ActivityTaskError,
-    CachedCallError,
-    ChildWorkflowError,
-    Promise,
-    Signal,
-    TaskError,
-    Timer,
-    TimerCanceled,
-    first_completed,
-    wait_all,
-)
-from .replay import DecisionResult, continue_as_new, decide
 from .run_info import HistoryEvent, RunInfo
-from .sticky import StickyDecider
 
 __all__ = [
     "ActivityCanceledError",

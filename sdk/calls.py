@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from swflow.serializers import ProtobufSerializer
+from swflow.workflow.promise import Promise
 
 from .errors import SerializationError
 from .payloads import Channel, PayloadCodec, parse_envelope
-from .promise import Promise
 
 __all__ = ["REF_KEY", "decode_call", "encode_call", "resolved_promise"]
 

@@ -16,11 +16,12 @@ from typing import Any
 
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
+from swflow.swf.connection import fault_code, resolve_domain, swf_client
+from swflow.swf.decisions import duration
+from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
+from swflow.workflow.promise import Promise
 
 from .calls import encode_call, resolved_promise
-from .connection import fault_code, resolve_domain, swf_client
-from .decisions import duration
-from .decorators import WorkflowDefinition, WorkflowTask
 from .errors import (
     ConfigurationError,
     ResultTimeoutError,
@@ -33,7 +34,6 @@ from .errors import (
     WorkflowTimedOutError,
 )
 from .payloads import PayloadCodec, default_codec
-from .promise import Promise
 from .registration import Registrar
 from .run_info import HistoryEvent, RunInfo
 

@@ -5,7 +5,14 @@ The tree::
     SwflowError
     ├── ConfigurationError          a bad decorator or worker option (also a ValueError)
     ├── NonDeterministicWorkflowError   the code no longer matches the recorded history
+    ├── HistoryError                a history swflow cannot read (unknown events, broken ids)
+    ├── UnknownWorkflowTypeError    a decision task for a type the worker does not serve
     ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
+    ├── TaskError                   (in a decider) a task waited on gave no result
+    │   ├── ActivityTaskError           an activity failed, timed out, was canceled
+    │   ├── ChildWorkflowError          a child run did not complete
+    │   └── TimerCanceled               the timer was canceled before it fired
+    ├── CachedCallError             (in a decider) a @cached function raised, recorded once
     ├── WorkflowError               a workflow run ended without a result (client side)
     │   ├── WorkflowFailedError         the decider raised, or it was failed (reason, details)
     │   ├── WorkflowCanceledError       it was canceled on request
@@ -15,6 +22,14 @@ The tree::
     ├── WorkflowAlreadyStartedError an open run already has this workflow id
     ├── ActivityCanceledError       SWF asked the running activity to stop (from heartbeat())
     ├── ResultTimeoutError          waited for a result longer than asked (also a TimeoutError)
+    ├── SwfFault                    SWF refused a call (botocore's ClientError, mapped once
+    │   │                           in swflow.swf.faults; the ClientError is its __cause__)
+    │   ├── UnknownResourceFault        no such domain, type or run; a task timed out or closed
+    │   ├── DomainAlreadyExistsFault, TypeAlreadyExistsFault
+    │   ├── WorkflowExecutionAlreadyStartedFault
+    │   ├── DomainDeprecatedFault, TypeDeprecatedFault, DefaultUndefinedFault
+    │   ├── LimitExceededFault, OperationNotPermittedFault
+    │   └── ThrottlingFault, ValidationFault   (ThrottlingException, ValidationException)
     └── PayloadError                anything on the value <-> bytes <-> location path
         ├── PayloadTooLargeError    an inline payload would not fit its SWF field
         ├── PayloadNotFoundError    a reference points at nothing (object, file or bucket gone)
@@ -27,18 +42,28 @@ The tree::
         └── SerializationError      a value the serializer cannot take (names type and path)
             └── DeserializationError    bytes the serializer cannot read back
 
-This module imports only the standard library: the leaf packages
-(``swflow.serializers``, ``swflow.stores``) share it without depending on the core.
+Every ``SwflowError`` subclass is defined here. This module imports only the standard
+library: the leaf packages (``swflow.serializers``, ``swflow.stores``) and
+``swflow.swf`` share it without depending on the core.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ActivityCanceledError",
+    "ActivityTaskError",
+    "CachedCallError",
+    "ChildWorkflowError",
     "ConfigurationError",
+    "DefaultUndefinedFault",
     "DeserializationError",
+    "DomainAlreadyExistsFault",
+    "DomainDeprecatedFault",
+    "HistoryError",
+    "LimitExceededFault",
     "MissingDependencyError",
     "NonDeterministicWorkflowError",
+    "OperationNotPermittedFault",
     "PayloadCorruptError",
     "PayloadError",
     "PayloadNotFoundError",
@@ -46,14 +71,24 @@ __all__ = [
     "PayloadTooLargeError",
     "ResultTimeoutError",
     "SerializationError",
+    "SwfFault",
     "SwflowError",
+    "TaskError",
+    "ThrottlingFault",
+    "TimerCanceled",
+    "TypeAlreadyExistsFault",
+    "TypeDeprecatedFault",
+    "UnknownResourceFault",
     "UnknownSerializerError",
     "UnknownStoreError",
+    "UnknownWorkflowTypeError",
     "UnsafeReferenceError",
     "UnsupportedEnvelopeError",
+    "ValidationFault",
     "WorkflowAlreadyStartedError",
     "WorkflowCanceledError",
     "WorkflowError",
+    "WorkflowExecutionAlreadyStartedFault",
     "WorkflowFailedError",
     "WorkflowNotFoundError",
     "WorkflowTerminatedError",
@@ -75,6 +110,14 @@ class NonDeterministicWorkflowError(SwflowError):
     The decision task is left uncompleted (it times out and is retried), so the
     workflow is never corrupted; deploy code that matches the history to continue.
     """
+
+
+class HistoryError(SwflowError):
+    """A history swflow cannot read: unknown event types or broken references."""
+
+
+class UnknownWorkflowTypeError(SwflowError, LookupError):
+    """A decision task for a workflow type this worker does not serve."""
 
 
 class MissingDependencyError(SwflowError, ImportError):
@@ -145,6 +188,109 @@ class ActivityCanceledError(SwflowError):
 
 class ResultTimeoutError(SwflowError, TimeoutError):
     """The run was still open when the caller stopped waiting for its result."""
+
+
+class TaskError(SwflowError):
+    """A task the decider waited on did not produce a result.
+
+    Attributes:
+        reason: SWF's reason (or the timeout type / failure cause).
+        details: the failure details, decoded where they are an envelope.
+        attempts: how many attempts were made.
+    """
+
+    def __init__(
+        self, message: str, *, reason: str = "", details: object = None, attempts: int = 1
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
+        self.attempts = attempts
+
+
+class ActivityTaskError(TaskError):
+    """An activity failed, timed out, was canceled or could not be scheduled."""
+
+
+class ChildWorkflowError(TaskError):
+    """A child workflow failed, timed out, was canceled or terminated, or did not start."""
+
+
+class TimerCanceled(TaskError):
+    """The timer was canceled before it fired."""
+
+
+class CachedCallError(SwflowError):
+    """A ``@cached`` function raised; recorded once and raised the same way on every replay.
+
+    Attributes:
+        type_name: the original exception's qualified type name.
+        message: its message.
+    """
+
+    def __init__(self, function: str, type_name: str, message: str) -> None:
+        super().__init__(f"cached {function} raised {type_name}: {message}")
+        self.function = function
+        self.type_name = type_name
+        self.message = message
+
+
+class SwfFault(SwflowError):
+    """SWF refused a call. Raised in place of botocore's ``ClientError`` (its cause).
+
+    Attributes:
+        code: SWF's fault name, e.g. ``UnknownResourceFault``.
+        operation: the API operation, e.g. ``RespondDecisionTaskCompleted``.
+    """
+
+    def __init__(self, message: str, *, code: str, operation: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.operation = operation
+
+
+class UnknownResourceFault(SwfFault):
+    """No such domain, type or run; or the task timed out, was answered, or its run closed."""
+
+
+class DomainAlreadyExistsFault(SwfFault):
+    """The domain is registered already."""
+
+
+class TypeAlreadyExistsFault(SwfFault):
+    """The activity or workflow type is registered already."""
+
+
+class WorkflowExecutionAlreadyStartedFault(SwfFault):
+    """An open run already has this workflow id."""
+
+
+class DomainDeprecatedFault(SwfFault):
+    """The domain is deprecated."""
+
+
+class TypeDeprecatedFault(SwfFault):
+    """The activity or workflow type is deprecated."""
+
+
+class DefaultUndefinedFault(SwfFault):
+    """A setting the call left out has no default on its type."""
+
+
+class LimitExceededFault(SwfFault):
+    """An SWF quota was reached."""
+
+
+class OperationNotPermittedFault(SwfFault):
+    """The caller may not do this (IAM, or SWF's own rules)."""
+
+
+class ThrottlingFault(SwfFault):
+    """SWF's ``ThrottlingException``: too many requests (botocore already retried)."""
+
+
+class ValidationFault(SwfFault):
+    """SWF's ``ValidationException``: a parameter SWF refuses."""
 
 
 class PayloadError(SwflowError):

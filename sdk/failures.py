@@ -14,8 +14,8 @@ import traceback
 
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
+from swflow.swf.limits import DATA, REASON
 
-from .limits import DATA, REASON
 from .payloads import PayloadCodec
 
 __all__ = ["failure_details", "failure_reason", "qualified"]

@@ -34,8 +34,7 @@ from swflow.errors import PayloadCorruptError, PayloadTooLargeError, Unsupported
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
 from swflow.serializers.json_serializer import strict_json_decoder
 from swflow.stores import DataStore, InlineDataStore, Ref, store_for_ref
-
-from .limits import DATA
+from swflow.swf.limits import DATA
 
 __all__ = [
     "ENVELOPE_VERSION",

@@ -13,9 +13,9 @@ import logging
 import threading
 from typing import Any
 
-from .connection import fault_code
-from .decisions import duration
-from .decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition
+from swflow.swf.connection import fault_code
+from swflow.swf.decisions import duration
+from swflow.workflow.decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition
 
 __all__ = ["RETENTION_DAYS", "Registrar"]
 

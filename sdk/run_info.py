@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .history import attributes_key, event_time
+from swflow.replay.state import attributes_key, event_time
+
 from .payloads import Envelope, PayloadCodec, parse_envelope
 
 __all__ = ["PAYLOAD_FIELDS", "HistoryEvent", "RunInfo"]

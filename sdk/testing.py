@@ -17,15 +17,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from swflow.replay.snapshot import DecisionResult, decide
+from swflow.replay.state import attributes_key
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
+from swflow.swf.decisions import Decision
+from swflow.workflow.decorators import ActivityTask
 
 from .calls import decode_call
-from .decisions import Decision
-from .decorators import ActivityTask
-from .history import attributes_key
 from .payloads import PayloadCodec, default_codec
-from .replay import DecisionResult, decide
 
 __all__ = ["HistoryBuilder", "run_workflow"]
 

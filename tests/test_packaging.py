@@ -53,6 +53,9 @@ def test_regular_install_gives_one_swflow_package(tmp_path: Path) -> None:
     assert (installed / "py.typed").is_file()
     assert (installed / "serializers" / "json_serializer.py").is_file()
     assert (installed / "stores" / "s3.py").is_file()
+    packages = {p.parent.relative_to(REPO / "sdk") for p in (REPO / "sdk").rglob("__init__.py")}
+    missing = [str(p) for p in packages if not (installed / p / "__init__.py").is_file()]
+    assert missing == []  # every subpackage of sdk/ is listed in pyproject.toml
     env = {**os.environ, "PYTHONPATH": str(target)}
     lines = _run(sys.executable, "-c", PROBE, cwd=tmp_path, env=env).splitlines()
     assert lines[0] == str(installed / "__init__.py")

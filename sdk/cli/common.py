@@ -17,8 +17,6 @@ from typing import Any, TypeVar
 import click
 
 from swflow.client import WorkflowClient, WorkflowHandle
-from swflow.connection import DOMAIN_VARIABLE, swf_client
-from swflow.decorators import ActivityTask, WorkflowTask
 from swflow.errors import (
     NonDeterministicWorkflowError,
     PayloadNotFoundError,
@@ -26,6 +24,8 @@ from swflow.errors import (
     WorkflowError,
     WorkflowNotFoundError,
 )
+from swflow.swf.connection import DOMAIN_VARIABLE, swf_client
+from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
 __all__ = [
     "EXIT_ERROR",

@@ -123,7 +123,7 @@ def timeline(
 ) -> None:
     """Write a self-contained HTML timeline of a run and print its path."""
     if source is not None:
-        from swflow.replay_check import load_history
+        from swflow.replay.check import load_history
 
         events = [HistoryEvent.from_json(raw, default_codec()) for raw in load_history(source)]
         title = workflow_id or Path(source).stem

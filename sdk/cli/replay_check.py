@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from swflow.errors import NonDeterministicWorkflowError
-from swflow.history import HistoryError
-from swflow.replay_check import check_replay, load_history
+from swflow.errors import HistoryError, NonDeterministicWorkflowError
+from swflow.replay.check import check_replay, load_history
 
 from .common import EXIT_FAILED, CliError, Progress, load_decider, progress_option
 

@@ -12,7 +12,7 @@ import click
 
 from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import ResultTimeoutError
-from swflow.local import LocalDecisionWorker
+from swflow.worker.local import LocalDecisionWorker
 
 from .common import (
     CliError,

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from swflow.activity_worker import DistributedActivityWorker
-from swflow.decision_worker import DistributedDecisionWorker
-from swflow.decorators import ActivityTask, WorkflowTask
+from swflow.worker.activity import DistributedActivityWorker
+from swflow.worker.decision import DistributedDecisionWorker
+from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
 from .common import connection_options, load_tasks
 

@@ -15,14 +15,14 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock
 from .faults import Fault
-from .model import Domain, Execution, TypeInfo
+from .model import DecisionTask, Domain, Execution, TypeInfo
 from .store import Store
 
 __all__ = ["EVENT_LIMIT", "Engine"]
@@ -91,9 +91,11 @@ class Engine:
         store: Store,
         clock: Clock,
         *,
+        close_run: Callable[..., None],
         poll_timeout: float = 60.0,
         event_limit: int = EVENT_LIMIT,
     ) -> None:
+        self.close_run = close_run  # executions.close_run: runs close there, not here
         self.store = store
         self.event_limit = event_limit
         self.clock = clock
@@ -136,12 +138,10 @@ class Engine:
 
     def _enforce_event_limit(self) -> None:
         """SWF terminates a run whose history reaches its cap (EVENT_LIMIT_EXCEEDED)."""
-        from .executions import close_run
-
         for run_id in list(self._dirty):
             execution = self.executions[run_id]
             if execution.is_open and execution.next_event_id > self.event_limit:
-                close_run(
+                self.close_run(
                     self,
                     execution,
                     "WorkflowExecutionTerminated",
@@ -184,8 +184,6 @@ class Engine:
             execution.pending_decision = True
 
     def schedule_decision(self, execution: Execution) -> None:
-        from .model import DecisionTask
-
         task_list = execution.override_task_list or execution.task_list
         scheduled = self.event(
             execution,

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .executions import _Raw
 from .faults import Fault
+from .paging import RawEvents
 from .validation import validate
 
 __all__ = ["SwfHttpServer"]
@@ -29,7 +29,7 @@ def render(out: dict[str, Any] | None) -> bytes:
     for key, value in out.items():
         text = (
             "[" + ",".join(value) + "]"
-            if isinstance(value, _Raw)
+            if isinstance(value, RawEvents)
             else json.dumps(value, separators=(",", ":"))
         )
         parts.append(f"{json.dumps(key)}:{text}")

@@ -1,4 +1,4 @@
-"""nextPageToken paging over lists: opaque tokens that carry an offset."""
+"""Paging: opaque nextPageToken values that carry an offset, and raw event pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Any
 
 from .faults import Fault
 
-__all__ = ["decode_token", "encode_token", "page", "page_size"]
+__all__ = ["RawEvents", "decode_token", "encode_token", "page", "page_size"]
+
+
+class RawEvents(list[str]):
+    """A history page's events as stored JSON text, spliced into the response unparsed."""
 
 
 def encode_token(state: dict[str, Any]) -> str:

@@ -8,8 +8,8 @@ import threading
 import time
 
 from .engine import Deadline, Engine
-from .executions import close_run
 from .model import Execution
+from .operations.executions import close_run
 
 __all__ = ["Scheduler"]
 

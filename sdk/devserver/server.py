@@ -7,13 +7,13 @@ from typing import Any
 
 from .clock import Clock
 from .engine import EVENT_LIMIT, Engine
-from .executions import Executions
 from .faults import Fault
 from .http import SwfHttpServer
-from .registry import Registry
+from .operations.executions import Executions, close_run
+from .operations.registry import Registry
+from .operations.tasks import Tasks
 from .scheduler import Scheduler
 from .store import Store
-from .tasks import Tasks
 from .validation import operation_names
 
 __all__ = ["DevServer"]
@@ -47,7 +47,11 @@ class DevServer:
     ) -> None:
         self.clock = Clock(skipping=time_skipping)
         self.engine = Engine(
-            Store(db), self.clock, poll_timeout=poll_timeout, event_limit=event_limit
+            Store(db),
+            self.clock,
+            close_run=close_run,
+            poll_timeout=poll_timeout,
+            event_limit=event_limit,
         )
         handlers = (Registry(self.engine), Executions(self.engine), Tasks(self.engine))
         self.operations: dict[str, Any] = {}

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from swflow import DistributedDecisionWorker, HistoryError, decide, decision_task
-from swflow.connection import devserver_client
-from swflow.history import ExecutionState
-from swflow.pages import newer_events, parse_page
+from swflow.replay.state import ExecutionState
+from swflow.swf.connection import devserver_client
+from swflow.worker.pages import newer_events, parse_page
 
 STARTED = {
     "eventId": 1,

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from swflow import DistributedActivityWorker, DistributedDecisionWorker
 from swflow.cli import cli
-from swflow.connection import devserver_client
 from swflow.devserver import DevServer
+from swflow.swf.connection import devserver_client
 from tests.cli import flows
 
 DOMAIN = "cli"

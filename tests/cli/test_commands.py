@@ -65,7 +65,7 @@ def test_signal_wakes_a_waiting_run(swflow: Swflow) -> None:
     swflow.ok("signal", "w-signal", "go", "--input", '{"colour": "green"}')
     assert "WORKFLOW_ID" not in swflow.ok("list").stdout  # headers are words, not field names
     from swflow import WorkflowClient
-    from swflow.connection import devserver_client
+    from swflow.swf.connection import devserver_client
 
     client = WorkflowClient("cli", client=devserver_client(swflow.env["AWS_ENDPOINT_URL_SWF"]))
     assert client.handle("w-signal").result(timeout=30) == {"colour": "green"}

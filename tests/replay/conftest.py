@@ -15,9 +15,9 @@ import pytest
 
 import swflow.testing
 from swflow import decide
-from swflow.history import Event, ExecutionState
-from swflow.replay import DecisionResult
-from swflow.sticky import StickyDecider
+from swflow.replay.snapshot import DecisionResult
+from swflow.replay.state import Event, ExecutionState
+from swflow.replay.sticky import StickyDecider
 
 
 class StickyReplays:

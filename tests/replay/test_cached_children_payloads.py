@@ -22,7 +22,11 @@ from swflow import (
     parse_envelope,
 )
 from swflow.calls import decode_call
-from swflow.decisions import (
+from swflow.payloads import PayloadCodec
+from swflow.replay.snapshot import decide as snapshot_decide  # never swapped for sticky replays
+from swflow.serializers import MsgpackSerializer
+from swflow.stores import LocalDataStore, Ref
+from swflow.swf.decisions import (
     CompleteWorkflowExecution,
     ContinueAsNewWorkflowExecution,
     RecordMarker,
@@ -30,10 +34,6 @@ from swflow.decisions import (
     StartChildWorkflowExecution,
     StartTimer,
 )
-from swflow.payloads import PayloadCodec
-from swflow.replay import decide as snapshot_decide  # never swapped for sticky replays
-from swflow.serializers import MsgpackSerializer
-from swflow.stores import LocalDataStore, Ref
 from swflow.testing import HistoryBuilder, run_workflow
 
 CALLS = {"count": 0}
@@ -389,7 +389,7 @@ def many_cached(n: int) -> int:
 
 
 def test_cached_calls_beyond_one_decisions_room_wait_for_the_next_task_unrun() -> None:
-    from swflow.decisions import StartTimer
+    from swflow.swf.decisions import StartTimer
     from swflow.testing import HistoryBuilder
 
     counted_runs.clear()

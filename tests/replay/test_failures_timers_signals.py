@@ -17,14 +17,14 @@ from swflow import (
     decision_task,
     first_completed,
 )
-from swflow.decisions import (
+from swflow.payloads import PayloadCodec
+from swflow.swf.decisions import (
     CancelTimer,
     CompleteWorkflowExecution,
     FailWorkflowExecution,
     ScheduleActivityTask,
     StartTimer,
 )
-from swflow.payloads import PayloadCodec
 from swflow.testing import HistoryBuilder
 
 
@@ -106,7 +106,7 @@ def test_an_uncaught_activity_failure_fails_the_workflow_with_reason_and_details
     assert failure.reason is not None and failure.reason.startswith("ActivityTaskError: ")
     assert "START_TO_CLOSE" in failure.reason
     details = PayloadCodec().decode(failure.details or "")
-    assert details["type"] == "swflow.promise.ActivityTaskError"
+    assert details["type"] == "swflow.errors.ActivityTaskError"  # where the class lives
     assert "Traceback" in details["traceback"]
 
 

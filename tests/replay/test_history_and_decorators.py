@@ -16,13 +16,13 @@ from swflow import (
     decide,
     decision_task,
 )
-from swflow.decisions import (
+from swflow.replay.state import HANDLED_EVENT_TYPES, ExecutionState
+from swflow.serializers import MsgpackSerializer
+from swflow.swf.decisions import (
     CancelWorkflowExecution,
     ScheduleActivityTask,
     StartChildWorkflowExecution,
 )
-from swflow.history import HANDLED_EVENT_TYPES, ExecutionState
-from swflow.serializers import MsgpackSerializer
 from swflow.testing import HistoryBuilder
 
 
@@ -32,7 +32,7 @@ def test_every_swf_event_type_is_handled_or_explicitly_ignored() -> None:
 
 
 def test_every_decision_type_but_lambda_has_a_typed_decision() -> None:
-    from swflow import decisions
+    from swflow.swf import decisions
 
     model = botocore.loaders.Loader().load_service_model("swf", "service-2")
     typed = {

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from swflow import HistoryError
-from swflow.history import ExecutionState
-from swflow.pages import parse_page
+from swflow.replay.state import ExecutionState
 from swflow.testing import HistoryBuilder
+from swflow.worker.pages import parse_page
 
 KIND = {"name": "t", "version": "1"}
 EXECUTION = {"workflowId": "child-1", "runId": "run-9"}

@@ -15,9 +15,9 @@ from swflow import (
     wait_all,
 )
 from swflow import decide as snapshot_decide  # not replaced by the sticky engine fixture
-from swflow.decisions import CancelWorkflowExecution, CompleteWorkflowExecution
-from swflow.history import ExecutionState
-from swflow.sticky import StickyDecider
+from swflow.replay.state import ExecutionState
+from swflow.replay.sticky import StickyDecider
+from swflow.swf.decisions import CancelWorkflowExecution, CompleteWorkflowExecution
 from swflow.testing import HistoryBuilder
 
 runs: list[str] = []  # what the deciders below did, in order

@@ -15,7 +15,7 @@ from swflow import (
     first_completed,
     wait_all,
 )
-from swflow.decisions import CompleteWorkflowExecution, ScheduleActivityTask, StartTimer
+from swflow.swf.decisions import CompleteWorkflowExecution, ScheduleActivityTask, StartTimer
 from swflow.testing import HistoryBuilder, run_workflow
 
 

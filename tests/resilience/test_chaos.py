@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 
 from swflow import WorkflowClient
-from swflow.connection import devserver_client
-from swflow.decorators import CACHED_VALUE_MARKER
 from swflow.payloads import decode
+from swflow.swf.connection import devserver_client
+from swflow.workflow.decorators import CACHED_VALUE_MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = "chaos"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from swflow import WorkflowClient
-from swflow.connection import devserver_client
 from swflow.devserver import DevServer
-from swflow.worker import Worker
+from swflow.swf.connection import devserver_client
+from swflow.worker.base import Worker
 
 DOMAIN = "workers"
 

@@ -20,7 +20,7 @@ from swflow import (
     heartbeat,
 )
 from swflow.devserver import DevServer
-from swflow.limits import DATA, REASON
+from swflow.swf.limits import DATA, REASON
 from tests.workers.conftest import DOMAIN, serving
 
 

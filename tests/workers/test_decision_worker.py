@@ -21,8 +21,8 @@ from swflow import (
     cached,
     decision_task,
 )
-from swflow.connection import resolve_domain, swf_client
 from swflow.devserver import DevServer
+from swflow.swf.connection import resolve_domain, swf_client
 from tests.workers.conftest import DOMAIN, serving
 
 

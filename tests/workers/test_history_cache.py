@@ -16,8 +16,8 @@ from swflow import (
     activity_task,
     decision_task,
 )
-from swflow.history import ExecutionState
-from swflow.history_cache import HistoryCache
+from swflow.replay.state import ExecutionState
+from swflow.worker.history_cache import HistoryCache
 from tests.workers.conftest import DOMAIN, serving
 
 TASK_LIST = "cache-deciders"

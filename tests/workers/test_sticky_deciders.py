@@ -16,13 +16,14 @@ from swflow import (
     activity_task,
     decision_task,
 )
-from swflow.connection import devserver_client
 from swflow.devserver import DevServer
-from swflow.history import ExecutionState, HistoryError
-from swflow.history_cache import HistoryCache
-from swflow.pages import parse_page
-from swflow.sticky import StickyDecider
+from swflow.errors import HistoryError
+from swflow.replay.state import ExecutionState
+from swflow.replay.sticky import StickyDecider
+from swflow.swf.connection import devserver_client
 from swflow.testing import HistoryBuilder
+from swflow.worker.history_cache import HistoryCache
+from swflow.worker.pages import parse_page
 from tests.workers.conftest import DOMAIN, serving
 
 starts: list[int] = []  # one entry each time a decider below starts from the top

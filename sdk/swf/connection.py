@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .errors import ConfigurationError
+from swflow.errors import ConfigurationError
 
 __all__ = [
     "DOMAIN_VARIABLE",

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .decorators import WorkflowDefinition, WorkflowTask
-from .errors import NonDeterministicWorkflowError
-from .history import Event, HistoryError
-from .payloads import PayloadCodec
-from .replay import decide
+from swflow.errors import HistoryError, NonDeterministicWorkflowError
+from swflow.payloads import PayloadCodec
+from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
+
+from .snapshot import decide
+from .state import Event
 
 __all__ = ["ReplayReport", "check_replay", "load_history"]
 

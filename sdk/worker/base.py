@@ -22,11 +22,11 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, Generic, TypeVar
 
-from .connection import resolve_domain, swf_client
-from .decorators import TaskDefinition
-from .errors import ConfigurationError
-from .payloads import PayloadCodec, default_codec
-from .registration import Registrar
+from swflow.errors import ConfigurationError
+from swflow.payloads import PayloadCodec, default_codec
+from swflow.registration import Registrar
+from swflow.swf.connection import resolve_domain, swf_client
+from swflow.workflow.decorators import TaskDefinition
 
 __all__ = ["Worker"]
 

@@ -15,16 +15,16 @@ import logging
 import threading
 from typing import Any
 
+from swflow.calls import decode_call
+from swflow.failures import failure_details, failure_reason
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
+from swflow.swf.connection import fault_code
+from swflow.swf.limits import LIMITED_DATA
+from swflow.workflow.activity_context import ActivityCanceledError, ActivityInfo, bind, unbind
+from swflow.workflow.decorators import ActivityDefinition
 
-from .activity_context import ActivityCanceledError, ActivityInfo, bind, unbind
-from .calls import decode_call
-from .connection import fault_code
-from .decorators import ActivityDefinition
-from .failures import failure_details, failure_reason
-from .limits import LIMITED_DATA
-from .worker import Worker
+from .base import Worker
 
 __all__ = ["DistributedActivityWorker"]
 

@@ -17,13 +17,19 @@ import os
 import threading
 from typing import Any
 
-from .activity_worker import DistributedActivityWorker
-from .client import WorkflowClient, WorkflowHandle
-from .connection import DOMAIN_VARIABLE, devserver_client
-from .decision_worker import DistributedDecisionWorker
-from .decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition, WorkflowTask
-from .errors import ConfigurationError
-from .payloads import PayloadCodec, default_codec
+from swflow.client import WorkflowClient, WorkflowHandle
+from swflow.errors import ConfigurationError
+from swflow.payloads import PayloadCodec, default_codec
+from swflow.swf.connection import DOMAIN_VARIABLE, devserver_client
+from swflow.workflow.decorators import (
+    ActivityDefinition,
+    TaskDefinition,
+    WorkflowDefinition,
+    WorkflowTask,
+)
+
+from .activity import DistributedActivityWorker
+from .decision import DistributedDecisionWorker
 
 __all__ = ["LocalDecisionWorker", "LocalEnvironment"]
 
@@ -97,7 +103,7 @@ class LocalEnvironment:
         concurrency: int = 4,
         codec: PayloadCodec | None = None,
     ) -> None:
-        from .devserver import DevServer  # the SWF engine loads only when run locally
+        from swflow.devserver import DevServer  # the SWF engine loads only when run locally
 
         self.domain = domain or os.environ.get(DOMAIN_VARIABLE) or _LOCAL_DOMAIN
         self.codec = codec or default_codec()

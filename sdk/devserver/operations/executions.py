@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Engine, _seconds
-from .faults import Fault
-from .model import Execution
-from .paging import decode_token, encode_token, page, page_size
+from swflow.devserver.engine import Engine, _seconds
+from swflow.devserver.faults import Fault
+from swflow.devserver.model import Execution
+from swflow.devserver.paging import RawEvents, decode_token, encode_token, page, page_size
 
 __all__ = ["Executions", "close_run", "start_run"]
 
@@ -361,16 +361,12 @@ def history_page(
         (max(first, start - size + 1), start) if reverse else (start, min(last, start + size - 1))
     )
     bodies = engine.store.events(execution.run_id, low, high, reverse=reverse)
-    out = {"events": _Raw(bodies), **(extra or {})}
+    out = {"events": RawEvents(bodies), **(extra or {})}
     if low > first if reverse else high < last:
         out["nextPageToken"] = encode_token(
             {"run": execution.run_id, "next": low - 1 if reverse else high + 1}
         )
     return out
-
-
-class _Raw(list[str]):
-    """Event JSON text, spliced into the response without parsing it again."""
 
 
 def _in_window(moment: float | None, window: dict[str, Any]) -> bool:

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .errors import SwflowError
+from swflow.errors import HistoryError
 
 __all__ = [
     "HANDLED_EVENT_TYPES",
     "ActivityState",
     "ChildState",
     "ExecutionState",
-    "HistoryError",
     "MarkerState",
     "SignalState",
     "TaskState",
@@ -30,10 +29,6 @@ __all__ = [
 ]
 
 Event = Mapping[str, Any]
-
-
-class HistoryError(SwflowError):
-    """A history swflow cannot read: unknown event types or broken references."""
 
 
 @dataclass(slots=True)

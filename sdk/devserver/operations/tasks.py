@@ -6,12 +6,13 @@ import heapq
 import time
 from typing import Any
 
+from swflow.devserver.engine import Engine, _seconds
+from swflow.devserver.faults import Fault
+from swflow.devserver.model import ActivityTask, Execution
+from swflow.devserver.paging import decode_token
+
 from .decisions import apply_decisions, check_batch
-from .engine import Engine, _seconds
 from .executions import history_page
-from .faults import Fault
-from .model import ActivityTask, Execution
-from .paging import decode_token
 
 __all__ = ["Tasks"]
 

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from swflow.errors import ConfigurationError
+from swflow.payloads import Channel
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
+from swflow.swf.decisions import Duration, duration
 
 from .context import current_context
-from .decisions import Duration, duration
-from .errors import ConfigurationError
-from .payloads import Channel
 
 __all__ = [
     "CACHED_ERROR_MARKER",

@@ -19,8 +19,8 @@ from typing import Any, TypedDict
 
 import msgspec
 
-from .gcpause import paused_gc
-from .history import HistoryError
+from swflow.errors import HistoryError
+from swflow.replay.gcpause import paused_gc
 
 __all__ = ["newer_events", "parse_page"]
 

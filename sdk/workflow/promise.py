@@ -14,18 +14,12 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from .context import current_context
-from .errors import SwflowError
 
 __all__ = [
-    "ActivityTaskError",
     "Blocked",
-    "CachedCallError",
-    "ChildWorkflowError",
     "Promise",
     "Signal",
-    "TaskError",
     "Timer",
-    "TimerCanceled",
     "TimerPromise",
     "first_completed",
     "wait_all",
@@ -45,51 +39,6 @@ class Blocked(BaseException):  # a control-flow signal, not an error
         context = current_context()
         if context is not None:  # noted at once: code that swallows it is still blocked
             context.note_blocked(promise.description)
-
-
-class TaskError(SwflowError):
-    """A task the decider waited on did not produce a result.
-
-    Attributes:
-        reason: SWF's reason (or the timeout type / failure cause).
-        details: the failure details, decoded where they are an envelope.
-        attempts: how many attempts were made.
-    """
-
-    def __init__(
-        self, message: str, *, reason: str = "", details: Any = None, attempts: int = 1
-    ) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.details = details
-        self.attempts = attempts
-
-
-class ActivityTaskError(TaskError):
-    """An activity failed, timed out, was canceled or could not be scheduled."""
-
-
-class ChildWorkflowError(TaskError):
-    """A child workflow failed, timed out, was canceled or terminated, or did not start."""
-
-
-class TimerCanceled(TaskError):
-    """The timer was canceled before it fired."""
-
-
-class CachedCallError(SwflowError):
-    """A ``@cached`` function raised; recorded once and raised the same way on every replay.
-
-    Attributes:
-        type_name: the original exception's qualified type name.
-        message: its message.
-    """
-
-    def __init__(self, function: str, type_name: str, message: str) -> None:
-        super().__init__(f"cached {function} raised {type_name}: {message}")
-        self.function = function
-        self.type_name = type_name
-        self.message = message
 
 
 class Promise(Generic[T]):

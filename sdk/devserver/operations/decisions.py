@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Engine
+from swflow.devserver.engine import Engine
+from swflow.devserver.faults import Fault
+from swflow.devserver.model import ActivityTask, ChildRef, Execution, TimerRef
+
 from .executions import close_run, resolve_start, start_run
-from .faults import Fault
-from .model import ActivityTask, ChildRef, Execution, TimerRef
 
 __all__ = ["apply_decisions", "check_batch"]
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from .history import ExecutionState
-from .sticky import StickyDecider
+from swflow.replay.state import ExecutionState
+from swflow.replay.sticky import StickyDecider
 
 __all__ = ["DEFAULT_MAX_DECIDERS", "DEFAULT_MAX_EVENTS", "CachedRun", "HistoryCache"]
 

@@ -16,8 +16,19 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
-from .calls import encode_call, resolved_promise
-from .decisions import (
+from swflow.calls import encode_call, resolved_promise
+from swflow.errors import (
+    ActivityTaskError,
+    CachedCallError,
+    ChildWorkflowError,
+    NonDeterministicWorkflowError,
+    PayloadError,
+    TaskError,
+    TimerCanceled,
+)
+from swflow.failures import qualified
+from swflow.payloads import PayloadCodec
+from swflow.swf.decisions import (
     CancelTimer,
     Decision,
     RecordMarker,
@@ -25,7 +36,7 @@ from .decisions import (
     StartChildWorkflowExecution,
     StartTimer,
 )
-from .decorators import (
+from swflow.workflow.decorators import (
     CACHED_ERROR_MARKER,
     CACHED_VALUE_MARKER,
     ActivityCall,
@@ -34,20 +45,9 @@ from .decorators import (
     WorkflowCall,
     WorkflowDefinition,
 )
-from .errors import NonDeterministicWorkflowError, PayloadError
-from .failures import qualified
-from .history import ActivityState, ChildState, ExecutionState
-from .payloads import PayloadCodec
-from .promise import (
-    ActivityTaskError,
-    Blocked,
-    CachedCallError,
-    ChildWorkflowError,
-    Promise,
-    TaskError,
-    TimerCanceled,
-    TimerPromise,
-)
+from swflow.workflow.promise import Blocked, Promise, TimerPromise
+
+from .state import ActivityState, ChildState, ExecutionState
 
 __all__ = ["WAKEUP_PREFIX", "CallSites"]
 

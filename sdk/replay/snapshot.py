@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
-from .calls import decode_call, encode_call
-from .callsites import WAKEUP_PREFIX, CallSites
-from .context import decider_context
-from .decisions import (
+from swflow.calls import decode_call, encode_call
+from swflow.errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
+from swflow.failures import failure_details, failure_reason
+from swflow.payloads import Channel, PayloadCodec, default_codec
+from swflow.swf.decisions import (
     CLOSE_DECISIONS,
     CancelWorkflowExecution,
     CompleteWorkflowExecution,
@@ -29,23 +30,22 @@ from .decisions import (
     RecordMarker,
     StartTimer,
 )
-from .decorators import TaskDefinition, WorkflowDefinition, WorkflowTask
-from .errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
-from .failures import failure_details, failure_reason
-from .gcpause import paused_gc
-from .history import Event, ExecutionState
-from .payloads import Channel, PayloadCodec, default_codec
-from .promise import (
+from swflow.workflow.context import decider_context
+from swflow.workflow.continuation import ContinueAsNew
+from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition, WorkflowTask
+from swflow.workflow.promise import (
     Blocked,
     Promise,
 )
 
+from .callsites import WAKEUP_PREFIX, CallSites
+from .gcpause import paused_gc
+from .state import Event, ExecutionState
+
 __all__ = [
     "MAX_DECISIONS",
-    "ContinueAsNew",
     "DecisionResult",
     "answer",
-    "continue_as_new",
     "decide",
     "early_answer",
     "run_decider",
@@ -56,24 +56,6 @@ log = logging.getLogger("swflow.replay")
 
 MAX_DECISIONS = 100
 """SWF's cap on decisions in one RespondDecisionTaskCompleted."""
-
-
-class ContinueAsNew(BaseException):  # control flow, like Blocked
-    """Internal: the decider asked to continue as a new run."""
-
-    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        super().__init__("continue as new")
-        self.call_args = args
-        self.call_kwargs = kwargs
-
-
-def continue_as_new(*args: Any, **kwargs: Any) -> NoReturn:
-    """End this run and start a fresh one of the same workflow with these arguments.
-
-    The new run has a new run id, the same workflow id, and an empty history: the way
-    to keep cron-like and long-looping workflows under SWF's history limits.
-    """
-    raise ContinueAsNew(args, kwargs)
 
 
 @dataclass

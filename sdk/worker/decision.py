@@ -27,28 +27,30 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .connection import fault_code
-from .decisions import FailWorkflowExecution
-from .decorators import TaskDefinition, WorkflowDefinition
-from .errors import NonDeterministicWorkflowError, PayloadStoreError, SwflowError
-from .failures import failure_details, failure_reason
-from .history import ExecutionState, HistoryError
+from swflow.errors import (
+    HistoryError,
+    NonDeterministicWorkflowError,
+    PayloadStoreError,
+    UnknownWorkflowTypeError,
+)
+from swflow.failures import failure_details, failure_reason
+from swflow.replay.snapshot import DecisionResult, decide
+from swflow.replay.state import ExecutionState
+from swflow.replay.sticky import StickyDecider
+from swflow.swf.connection import fault_code
+from swflow.swf.decisions import FailWorkflowExecution
+from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
+
+from .base import Worker
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import newer_events
 from .raw_pages import RawPolls
-from .replay import DecisionResult, decide
-from .sticky import StickyDecider
-from .worker import Worker
 
-__all__ = ["DistributedDecisionWorker", "UnknownWorkflowTypeError"]
+__all__ = ["DistributedDecisionWorker"]
 
 log = logging.getLogger("swflow.worker")
 
 _PAGE_SIZE = 1000  # events per history page, SWF's maximum
-
-
-class UnknownWorkflowTypeError(SwflowError, LookupError):
-    """A decision task for a workflow type this worker does not serve."""
 
 
 class DistributedDecisionWorker(Worker[WorkflowDefinition]):

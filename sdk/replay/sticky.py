@@ -19,14 +19,14 @@ from __future__ import annotations
 import logging
 import threading
 
+from swflow.payloads import PayloadCodec, default_codec
+from swflow.swf.decisions import Decision
+from swflow.workflow.context import decider_context
+from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
+
 from .callsites import CallSites
-from .context import decider_context
-from .decisions import Decision
-from .decorators import WorkflowDefinition, WorkflowTask
 from .gcpause import paused_gc
-from .history import ExecutionState
-from .payloads import PayloadCodec, default_codec
-from .replay import (
+from .snapshot import (
     MAX_DECISIONS,
     DecisionResult,
     answer,
@@ -34,6 +34,7 @@ from .replay import (
     run_decider,
     workflow_definition,
 )
+from .state import ExecutionState
 
 __all__ = ["StickyDecider"]
 

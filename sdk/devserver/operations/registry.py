@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Engine
-from .faults import Fault
-from .model import Domain, TypeInfo
-from .paging import page
+from swflow.devserver.engine import Engine
+from swflow.devserver.faults import Fault
+from swflow.devserver.model import Domain, TypeInfo
+from swflow.devserver.paging import page
 
 __all__ = ["Registry"]
 

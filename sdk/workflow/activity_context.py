@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ActivityCanceledError
+from swflow.errors import ActivityCanceledError
 
 __all__ = ["ActivityCanceledError", "ActivityInfo", "current_activity", "heartbeat"]
 
