@@ -26,7 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from swflow import activity_task, decide, decision_task, wait_all
+from swflow import activity_task, decision_task, wait_all
+from swflow.replay import decide
 from swflow.swf.decisions import CompleteWorkflowExecution
 from swflow.worker.pages import parse_page
 

@@ -2,6 +2,12 @@
 
 Deciders are plain Python functions replayed against the SWF history; every payload
 goes through a serializer and a data store chosen per decorator.
+
+This is the public face: what decider and activity code is written with, the workers,
+the client and every error. The parts have their own packages (docs/architecture.md):
+``swflow.workflow``, ``swflow.replay`` (history in, decisions out), ``swflow.swf``
+(SWF's vocabulary and wire), ``swflow.worker``, ``swflow.devserver``, ``swflow.testing``,
+``swflow.serializers``, ``swflow.stores``, ``swflow.payloads``.
 """
 
 from swflow.errors import (
@@ -12,11 +18,8 @@ from swflow.errors import (
     TaskError,
     TimerCanceled,
 )
-from swflow.replay.snapshot import DecisionResult, decide
-from swflow.replay.sticky import StickyDecider
 from swflow.worker.activity import DistributedActivityWorker
 from swflow.worker.decision import DistributedDecisionWorker
-from swflow.worker.history_cache import HistoryCache
 from swflow.worker.local import LocalDecisionWorker, LocalEnvironment
 from swflow.workflow.activity_context import ActivityInfo, current_activity, heartbeat
 from swflow.workflow.clock import now
@@ -51,7 +54,7 @@ from .errors import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
-from .payloads import Channel, Envelope, PayloadCodec, decode, default_codec, encode, parse_envelope
+from .payloads import PayloadCodec
 from .run_info import HistoryEvent, RunInfo
 
 __all__ = [
@@ -59,15 +62,11 @@ __all__ = [
     "ActivityInfo",
     "ActivityTaskError",
     "CachedCallError",
-    "Channel",
     "ChildWorkflowError",
     "ConfigurationError",
-    "DecisionResult",
     "DeserializationError",
     "DistributedActivityWorker",
     "DistributedDecisionWorker",
-    "Envelope",
-    "HistoryCache",
     "HistoryError",
     "HistoryEvent",
     "LocalDecisionWorker",
@@ -86,7 +85,6 @@ __all__ = [
     "RunInfo",
     "SerializationError",
     "Signal",
-    "StickyDecider",
     "SwflowError",
     "TaskError",
     "Timer",
@@ -108,14 +106,9 @@ __all__ = [
     "cached",
     "continue_as_new",
     "current_activity",
-    "decide",
     "decision_task",
-    "decode",
-    "default_codec",
-    "encode",
     "first_completed",
     "heartbeat",
     "now",
-    "parse_envelope",
     "wait_all",
 ]

@@ -16,18 +16,22 @@ from typing import Any
 
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
-from swflow.swf.connection import fault_code, resolve_domain, swf_client
-from swflow.swf.decisions import duration
+from swflow.swf.connection import resolve_domain, swf_client
+from swflow.swf.decisions import StartChildWorkflowExecution
+from swflow.swf.vocabulary import CLOSE_EVENTS, CLOSE_STATUS, attributes_key
 from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
+from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Promise
 
 from .calls import encode_call, resolved_promise
 from .errors import (
     ConfigurationError,
     ResultTimeoutError,
+    UnknownResourceFault,
     WorkflowAlreadyStartedError,
     WorkflowCanceledError,
     WorkflowError,
+    WorkflowExecutionAlreadyStartedFault,
     WorkflowFailedError,
     WorkflowNotFoundError,
     WorkflowTerminatedError,
@@ -39,29 +43,14 @@ from .run_info import HistoryEvent, RunInfo
 
 __all__ = ["WorkflowClient", "WorkflowHandle"]
 
-_CLOSE_ERRORS: dict[str, tuple[type[WorkflowError], str, str]] = {
-    # close event -> (error, its attributes key, words)
-    "WorkflowExecutionFailed": (
-        WorkflowFailedError,
-        "workflowExecutionFailedEventAttributes",
-        "failed",
-    ),
-    "WorkflowExecutionCanceled": (
-        WorkflowCanceledError,
-        "workflowExecutionCanceledEventAttributes",
-        "was canceled",
-    ),
-    "WorkflowExecutionTerminated": (
-        WorkflowTerminatedError,
-        "workflowExecutionTerminatedEventAttributes",
-        "was terminated",
-    ),
-    "WorkflowExecutionTimedOut": (
-        WorkflowTimedOutError,
-        "workflowExecutionTimedOutEventAttributes",
-        "timed out",
-    ),
+_CLOSE_ERRORS: dict[str, tuple[type[WorkflowError], str]] = {  # close status -> error
+    "FAILED": (WorkflowFailedError, "failed"),
+    "CANCELED": (WorkflowCanceledError, "was canceled"),
+    "TERMINATED": (WorkflowTerminatedError, "was terminated"),
+    "TIMED_OUT": (WorkflowTimedOutError, "timed out"),
 }
+if set(_CLOSE_ERRORS) != set(CLOSE_STATUS.values()) - {"COMPLETED", "CONTINUED_AS_NEW"}:
+    raise ImportError("every way a run closes without a result needs its WorkflowError")
 _BY_EXECUTION = {"get_workflow_execution_history", "describe_workflow_execution"}
 _WAIT = (0.02, 1.0)  # seconds: first and longest pause between looks at an open run
 
@@ -115,12 +104,11 @@ class WorkflowClient:
         task_list = run_options.task_list or definition.name
         self.registrar.task_type(domain, definition, task_list)
         workflow_id = workflow_id or f"{definition.name}-{uuid.uuid4()}"
-        params: dict[str, Any] = {
-            "domain": domain,
-            "workflowId": workflow_id,
-            "workflowType": definition.kind,
-            "taskList": {"name": task_list},
-            "input": encode_call(
+        # A start takes the attributes of a child's start decision: one mapping serves both.
+        start = StartChildWorkflowExecution(
+            workflow_id=workflow_id,
+            workflow_type=definition.kind,
+            input=encode_call(
                 args,
                 kwargs,
                 definition.input,
@@ -128,22 +116,16 @@ class WorkflowClient:
                 field="input",
                 owner=f"workflow {definition.name} {definition.version}",
             ),
-            "executionStartToCloseTimeout": duration(run_options.execution_start_to_close_timeout),
-            "taskStartToCloseTimeout": duration(run_options.task_start_to_close_timeout),
-            "childPolicy": run_options.child_policy,
-        }
-        if tag_list:
-            params["tagList"] = tag_list
-        if run_options.priority is not None:
-            params["taskPriority"] = str(run_options.priority)
+            tag_list=tuple(tag_list) if tag_list else None,
+            **{**decision_fields(run_options), "task_list": task_list},
+        )
+        params = {"domain": domain, **start.to_swf()[start.attributes_key]}
         try:
             run = self.client.start_workflow_execution(**params)
-        except Exception as exc:
-            if fault_code(exc) == "WorkflowExecutionAlreadyStartedFault":
-                raise WorkflowAlreadyStartedError(
-                    f"an open run of {workflow_id!r} already exists in {domain}"
-                ) from None
-            raise
+        except WorkflowExecutionAlreadyStartedFault:
+            raise WorkflowAlreadyStartedError(
+                f"an open run of {workflow_id!r} already exists in {domain}"
+            ) from None
         return WorkflowHandle(self, domain, workflow_id, run["runId"])
 
     def handle(self, workflow_id: str, run_id: str | None = None) -> WorkflowHandle:
@@ -183,10 +165,8 @@ class WorkflowClient:
             for page in self.client.get_paginator(operation).paginate(**params):
                 for info in page["executionInfos"]:
                     yield RunInfo.from_swf(info)
-        except Exception as exc:
-            if fault_code(exc) == "UnknownResourceFault":
-                raise ConfigurationError(f"unknown SWF domain {params['domain']!r}") from None
-            raise
+        except UnknownResourceFault:
+            raise ConfigurationError(f"unknown SWF domain {params['domain']!r}") from None
 
     def _domain(self, definition: WorkflowDefinition | None) -> str:
         return resolve_domain(
@@ -239,22 +219,21 @@ class WorkflowHandle:
                 pause = min(pause * 1.5, _WAIT[1])
                 continue
             kind = event["eventType"]
-            if kind == "WorkflowExecutionContinuedAsNew":
-                self.run_id = event["workflowExecutionContinuedAsNewEventAttributes"][
-                    "newExecutionRunId"
-                ]
+            attributes = event[attributes_key(kind)]
+            if CLOSE_STATUS[kind] == "CONTINUED_AS_NEW":
+                self.run_id = attributes["newExecutionRunId"]
                 pause = _WAIT[0]
                 continue
-            if kind == "WorkflowExecutionCompleted":
-                text = event["workflowExecutionCompletedEventAttributes"].get("result")
+            if CLOSE_STATUS[kind] == "COMPLETED":
+                text = attributes.get("result")
                 if not text:
                     return Promise("workflow result")._resolve(decode=lambda: None)
                 return resolved_promise(text, self.client.codec, f"result of {self.workflow_id}")
             raise self._error(kind, event)
 
     def _error(self, kind: str, event: dict[str, Any]) -> WorkflowError:
-        error, key, words = _CLOSE_ERRORS[kind]
-        attributes = event.get(key, {})
+        error, words = _CLOSE_ERRORS[CLOSE_STATUS[kind]]
+        attributes = event.get(attributes_key(kind), {})
         details = attributes.get("details")
         decoded = None
         if details:
@@ -279,14 +258,7 @@ class WorkflowHandle:
             reverseOrder=True,
         )
         events = page["events"]
-        if events and (
-            events[0]["eventType"] in _CLOSE_ERRORS
-            or events[0]["eventType"]
-            in (
-                "WorkflowExecutionCompleted",
-                "WorkflowExecutionContinuedAsNew",
-            )
-        ):
+        if events and events[0]["eventType"] in CLOSE_EVENTS:
             return dict(events[0])
         return None
 
@@ -351,10 +323,8 @@ class WorkflowHandle:
             params.update(workflowId=self.workflow_id, runId=self.run_id)
         try:
             return getattr(self.client.client, operation)(domain=self.domain, **params)
-        except Exception as exc:
-            if fault_code(exc) == "UnknownResourceFault":
-                raise WorkflowNotFoundError(
-                    f"no workflow {self.workflow_id!r} run {self.run_id} in {self.domain} "
-                    "(or it is closed)"
-                ) from None
-            raise
+        except UnknownResourceFault:
+            raise WorkflowNotFoundError(
+                f"no workflow {self.workflow_id!r} run {self.run_id} in {self.domain} "
+                "(or it is closed)"
+            ) from None

@@ -13,9 +13,9 @@ import logging
 import threading
 from typing import Any
 
-from swflow.swf.connection import fault_code
-from swflow.swf.decisions import duration
+from swflow.errors import DomainAlreadyExistsFault, TypeAlreadyExistsFault
 from swflow.workflow.decorators import ActivityDefinition, TaskDefinition, WorkflowDefinition
+from swflow.workflow.options import registration_defaults
 
 __all__ = ["RETENTION_DAYS", "Registrar"]
 
@@ -23,8 +23,6 @@ log = logging.getLogger("swflow.worker")
 
 RETENTION_DAYS = "7"
 """How long SWF keeps closed histories in a domain swflow creates."""
-
-_ALREADY = {"DomainAlreadyExistsFault", "TypeAlreadyExistsFault"}
 
 
 class Registrar:
@@ -49,40 +47,19 @@ class Registrar:
         self.domain(domain)
         kind = "activity type" if isinstance(definition, ActivityDefinition) else "workflow type"
         key = (domain, kind, definition.name, definition.version)
-        if isinstance(definition, ActivityDefinition):
-            options = definition.options
-            self._once(
-                key,
-                self.client.register_activity_type,
-                domain=domain,
-                name=definition.name,
-                version=definition.version,
-                defaultTaskList={"name": task_list},
-                **_defaults(
-                    defaultTaskStartToCloseTimeout=duration(options.start_to_close_timeout),
-                    defaultTaskScheduleToStartTimeout=duration(options.schedule_to_start_timeout),
-                    defaultTaskScheduleToCloseTimeout=duration(options.schedule_to_close_timeout),
-                    defaultTaskHeartbeatTimeout=duration(options.heartbeat_timeout),
-                    defaultTaskPriority=_text(options.priority),
-                ),
+        if isinstance(definition, ActivityDefinition | WorkflowDefinition):
+            register = (
+                self.client.register_activity_type
+                if isinstance(definition, ActivityDefinition)
+                else self.client.register_workflow_type
             )
-        elif isinstance(definition, WorkflowDefinition):
-            workflow = definition.options
             self._once(
                 key,
-                self.client.register_workflow_type,
+                register,
                 domain=domain,
                 name=definition.name,
                 version=definition.version,
-                defaultTaskList={"name": task_list},
-                defaultChildPolicy=workflow.child_policy,
-                **_defaults(
-                    defaultExecutionStartToCloseTimeout=duration(
-                        workflow.execution_start_to_close_timeout
-                    ),
-                    defaultTaskStartToCloseTimeout=duration(workflow.task_start_to_close_timeout),
-                    defaultTaskPriority=_text(workflow.priority),
-                ),
+                **registration_defaults(definition.options, task_list),
             )
 
     def _once(self, key: tuple[str, ...], call: Any, **params: Any) -> None:
@@ -92,17 +69,7 @@ class Registrar:
         try:
             call(**params)
             log.info("registered %s", " ".join(key))
-        except Exception as exc:
-            if fault_code(exc) not in _ALREADY:
-                raise
+        except (DomainAlreadyExistsFault, TypeAlreadyExistsFault):
+            pass  # registered before: registration is idempotent
         with self._lock:
             self._done.add(key)
-
-
-def _text(value: int | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _defaults(**values: str | None) -> dict[str, str]:
-    """The defaults that are set; SWF leaves the others undefined."""
-    return {key: value for key, value in values.items() if value is not None}

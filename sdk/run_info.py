@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from swflow.replay.state import attributes_key, event_time
+from swflow.swf.vocabulary import attributes_key, event_time
 
 from .payloads import Envelope, PayloadCodec, parse_envelope
 

@@ -8,7 +8,7 @@ from .base import Serializer
 from .json_serializer import JsonSerializer
 from .msgpack_serializer import MsgpackSerializer
 from .protobuf_serializer import ProtobufSerializer
-from .registry import SERIALIZERS, serializer_from_spec
+from .registry import SERIALIZERS, register_serializer, serializer_from_spec
 
 __all__ = [
     "SERIALIZERS",
@@ -16,5 +16,6 @@ __all__ = [
     "MsgpackSerializer",
     "ProtobufSerializer",
     "Serializer",
+    "register_serializer",
     "serializer_from_spec",
 ]

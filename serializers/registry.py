@@ -9,7 +9,7 @@ from .json_serializer import JsonSerializer
 from .msgpack_serializer import MsgpackSerializer
 from .protobuf_serializer import ProtobufSerializer
 
-__all__ = ["SERIALIZERS", "serializer_from_spec"]
+__all__ = ["SERIALIZERS", "register_serializer", "serializer_from_spec"]
 
 SERIALIZERS: dict[str, type[Serializer]] = {
     JsonSerializer.name: JsonSerializer,
@@ -17,6 +17,19 @@ SERIALIZERS: dict[str, type[Serializer]] = {
     ProtobufSerializer.name: ProtobufSerializer,
 }
 """Name -> class. Each class imports its third-party library only when instantiated."""
+
+
+def register_serializer(cls: type[Serializer]) -> type[Serializer]:
+    """Make ``cls`` readable by name from envelopes (``cls.name``); usable as a decorator.
+
+    Raises:
+        ValueError: another class is registered under that name.
+    """
+    known = SERIALIZERS.get(cls.name)
+    if known is not None and known is not cls:
+        raise ValueError(f"serializer name {cls.name!r} is taken by {known.__qualname__}")
+    SERIALIZERS[cls.name] = cls
+    return cls
 
 
 def serializer_from_spec(spec: str) -> Serializer:

@@ -9,7 +9,7 @@ from .inline import InlineDataStore
 from .local import LocalDataStore
 from .s3 import S3DataStore
 
-__all__ = ["STORES", "store_for_ref"]
+__all__ = ["STORES", "register_store", "store_for_ref"]
 
 STORES: dict[str, type[DataStore]] = {
     "inline": InlineDataStore,
@@ -18,6 +18,19 @@ STORES: dict[str, type[DataStore]] = {
     "s3": S3DataStore,
 }
 """Reference scheme -> store class. S3 imports s3fs only when first used."""
+
+
+def register_store(cls: type[DataStore]) -> type[DataStore]:
+    """Make references of ``cls.scheme`` readable through ``cls``; usable as a decorator.
+
+    Raises:
+        ValueError: another class is registered for that scheme.
+    """
+    known = STORES.get(cls.scheme)
+    if known is not None and known is not cls:
+        raise ValueError(f"store scheme {cls.scheme!r} is taken by {known.__qualname__}")
+    STORES[cls.scheme] = cls
+    return cls
 
 
 def store_for_ref(ref: Ref) -> DataStore:

@@ -71,8 +71,8 @@ MUTATIONS = [
     Mutation(
         "a warm run's state kept after a failed decision",
         "sdk/decision_worker.py",
-        "if result is None or result.closes:",
-        "if result is not None and result.closes:",
+        "if result is None or result.closes or task.history is None:",
+        "if result is not None and result.closes or task.history is None:",
         (
             "tests/workers/test_history_cache.py::test_a_warm_run_is_let_go_when_its_decision_fails",
             "tests/badinput/test_histories.py::test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache",

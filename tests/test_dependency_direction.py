@@ -1,4 +1,6 @@
-"""Leaves stay leaves: serializers and stores never reach into the core."""
+"""The layering holds: serializers and stores are leaves; ``swf`` knows only errors; the
+devserver only SWF's vocabulary; ``workflow`` and ``replay`` never reach the workers,
+the client, boto3 or the devserver; nothing reaches up to ``import swflow``; no cycles."""
 
 from __future__ import annotations
 
@@ -47,3 +49,143 @@ def test_importing_swflow_loads_no_optional_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# The core's layers (DESIGN.md §2, docs/architecture.md), read from the code.
+
+ROOTS = {"sdk": "swflow", "serializers": "swflow.serializers", "stores": "swflow.stores"}
+
+
+def _module(path: Path) -> tuple[str, bool]:
+    rel = path.relative_to(REPO)
+    parts = [ROOTS[rel.parts[0]], *rel.parts[1:]]
+    parts[-1] = parts[-1].removesuffix(".py")
+    is_package = parts[-1] == "__init__"
+    return ".".join(parts[:-1] if is_package else parts), is_package
+
+
+def _type_checking_lines(tree: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(sub.lineno for sub in ast.walk(child) if hasattr(sub, "lineno"))
+    return lines
+
+
+def _graph() -> dict[str, set[str]]:
+    """swflow module -> the modules it imports (lazily too; not under TYPE_CHECKING)."""
+    paths = [p for root in ROOTS for p in (REPO / root).rglob("*.py")]
+    modules = {_module(path)[0] for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        name, is_package = _module(path)
+        package = name if is_package else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text())
+        skip = _type_checking_lines(tree)
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", 0) in skip:
+                continue
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    parts = parts[: len(parts) - (node.level - 1)]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in node.names)
+        graph[name] = {m for m in found if m in modules or m.split(".")[0] != "swflow"}
+    return graph
+
+
+GRAPH = _graph()
+
+
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _imports_of(package: str) -> dict[str, set[str]]:
+    return {m: deps for m, deps in GRAPH.items() if _inside(m, package)}
+
+
+@pytest.mark.parametrize(
+    ("package", "allowed"),
+    [
+        ("swflow.swf", ("swflow.errors", "swflow.swf", "boto3", "botocore")),
+        (
+            "swflow.devserver",
+            # botocore's service model: the devserver validates requests against it
+            ("swflow.devserver", "swflow.swf.vocabulary", "swflow.errors", "botocore.loaders")
+            + ("botocore.model",),
+        ),
+        (
+            "swflow.workflow",
+            (
+                "swflow.workflow",
+                "swflow.errors",
+                "swflow.payloads",
+                "swflow.serializers",
+                "swflow.stores",
+                "swflow.swf.decisions",
+                "swflow.swf.vocabulary",
+            ),
+        ),
+        (
+            "swflow.replay",
+            (
+                "swflow.replay",
+                "swflow.workflow",
+                "swflow.errors",
+                "swflow.payloads",
+                "swflow.calls",
+                "swflow.failures",
+                "swflow.serializers",
+                "swflow.stores",
+                "swflow.swf.decisions",
+                "swflow.swf.limits",
+                "swflow.swf.vocabulary",
+            ),
+        ),
+    ],
+)
+def test_each_layer_imports_only_what_is_below_it(package: str, allowed: tuple[str, ...]) -> None:
+    wrong = {
+        module: sorted(
+            dep
+            for dep in deps
+            if dep.split(".")[0] in ("swflow", "boto3", "botocore")
+            and not any(_inside(dep, ok) for ok in allowed)
+        )
+        for module, deps in _imports_of(package).items()
+        if not module.endswith("__main__")  # `python -m swflow.devserver` runs the CLI
+    }
+    assert {module: deps for module, deps in wrong.items() if deps} == {}
+
+
+def test_no_module_reaches_up_to_the_public_face() -> None:
+    """``import swflow`` is for users; inside, every module names what it uses."""
+    assert sorted(m for m, deps in GRAPH.items() if "swflow" in deps and m != "swflow") == []
+
+
+def test_there_is_no_import_cycle() -> None:
+    swflow_graph = {m: {d for d in deps if d in GRAPH and d != m} for m, deps in GRAPH.items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for dep in sorted(swflow_graph[module]):
+            if state.get(dep) == 1:
+                cycles.append([*path[path.index(dep) :], dep])
+            elif dep not in state:
+                visit(dep, [*path, dep])
+        state[module] = 2
+
+    for module in sorted(swflow_graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

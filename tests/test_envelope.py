@@ -18,8 +18,8 @@ from swflow import (
     UnknownSerializerError,
     UnknownStoreError,
     UnsupportedEnvelopeError,
-    parse_envelope,
 )
+from swflow.payloads import parse_envelope
 from swflow.serializers import JsonSerializer, MsgpackSerializer, ProtobufSerializer, Serializer
 from swflow.stores import (
     DataStore,

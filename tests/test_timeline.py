@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from swflow import default_codec
+from swflow.payloads import default_codec
 from swflow.run_info import HistoryEvent
 from swflow.testing import HistoryBuilder
 from swflow.timeline import render_timeline

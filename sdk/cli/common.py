@@ -20,6 +20,7 @@ from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import (
     NonDeterministicWorkflowError,
     PayloadNotFoundError,
+    SwfFault,
     SwflowError,
     WorkflowError,
     WorkflowNotFoundError,
@@ -73,12 +74,12 @@ def exit_code_for(error: BaseException) -> int:
 
 def as_cli_error(error: Exception) -> CliError:
     """A swflow or AWS error as a one-line message and its exit code."""
+    if isinstance(error, SwfFault):
+        return CliError(f"SWF refused: {error}")
     if isinstance(error, SwflowError):
         return CliError(f"{type(error).__name__}: {error}", exit_code_for(error))
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError
 
-    if isinstance(error, ClientError):
-        return CliError(f"SWF refused: {error}")
     if isinstance(error, BotoCoreError):
         return CliError(f"cannot reach SWF: {error}")
     raise error

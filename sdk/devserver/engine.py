@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from swflow.swf.vocabulary import EVENTS, attributes_key
+
 from .clock import Clock
 from .faults import Fault
 from .model import DecisionTask, Domain, Execution, TypeInfo
@@ -35,38 +37,7 @@ FRESH_TASK_GRACE = 1.0  # wall seconds a newly queued task holds time still, pol
 log = logging.getLogger("swflow.devserver")
 
 # Events that make SWF schedule a decision task (SWF-REFERENCE.md 4.2).
-TRIGGERS = frozenset(
-    {
-        "WorkflowExecutionSignaled",
-        "WorkflowExecutionCancelRequested",
-        "ActivityTaskCompleted",
-        "ActivityTaskFailed",
-        "ActivityTaskTimedOut",
-        "ActivityTaskCanceled",
-        "ScheduleActivityTaskFailed",
-        "RequestCancelActivityTaskFailed",
-        "TimerFired",
-        "StartTimerFailed",
-        "CancelTimerFailed",
-        "RecordMarkerFailed",
-        "ChildWorkflowExecutionStarted",
-        "ChildWorkflowExecutionCompleted",
-        "ChildWorkflowExecutionFailed",
-        "ChildWorkflowExecutionTimedOut",
-        "ChildWorkflowExecutionCanceled",
-        "ChildWorkflowExecutionTerminated",
-        "StartChildWorkflowExecutionFailed",
-        "ExternalWorkflowExecutionSignaled",
-        "SignalExternalWorkflowExecutionFailed",
-        "ExternalWorkflowExecutionCancelRequested",
-        "RequestCancelExternalWorkflowExecutionFailed",
-        "ScheduleLambdaFunctionFailed",
-        "CompleteWorkflowExecutionFailed",
-        "FailWorkflowExecutionFailed",
-        "CancelWorkflowExecutionFailed",
-        "ContinueAsNewWorkflowExecutionFailed",
-    }
-)
+TRIGGERS = frozenset(name for name, event in EVENTS.items() if event.wakes_decider)
 
 
 @dataclass(order=True)
@@ -162,9 +133,7 @@ class Engine:
                 "eventId": event_id,
                 "eventTimestamp": round(self.clock.now(), 3),
                 "eventType": kind,
-                kind[0].lower() + kind[1:] + "EventAttributes": {
-                    k: v for k, v in attributes.items() if v is not None
-                },
+                attributes_key(kind): {k: v for k, v in attributes.items() if v is not None},
             },
             separators=(",", ":"),
         )

@@ -14,6 +14,8 @@ from typing import Any
 from botocore.loaders import Loader
 from botocore.model import OperationNotFoundError, ServiceModel, Shape
 
+from swflow.swf.vocabulary import name_problem
+
 from .faults import Fault
 
 __all__ = ["operation_names", "validate"]
@@ -21,7 +23,6 @@ __all__ = ["operation_names", "validate"]
 _NAME_SHAPES = frozenset(
     {"DomainName", "Name", "Version", "VersionOptional", "WorkflowId", "ActivityId", "TimerId"}
 )
-_BAD_NAME = re.compile(r"[:/|\x00-\x1f\x7f-\x9f]")
 _DURATION = re.compile(r"^(NONE|\d{1,8})$")
 
 
@@ -117,11 +118,9 @@ def _check(value: Any, shape: Shape, path: str, errors: list[str]) -> None:  # n
 
 
 def _check_format(value: str, shape_name: str, where: str, errors: list[str]) -> None:
-    if shape_name in _NAME_SHAPES and value and (_BAD_NAME.search(value) or value == "arn"):
-        errors.append(
-            f"Value '{value[:100]}' at '{where}' may not contain ':', '/', '|' or "
-            "control characters, nor be 'arn'"
-        )
+    problem = name_problem(value) if shape_name in _NAME_SHAPES and value else None
+    if problem:
+        errors.append(f"Value '{value[:100]}' at '{where}' {problem}")
     elif shape_name.startswith("DurationInSeconds") and value and not _DURATION.match(value):
         errors.append(f"Value '{value[:20]}' at '{where}' is not a duration in seconds or NONE")
     elif shape_name == "TaskPriority":

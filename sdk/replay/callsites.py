@@ -28,6 +28,7 @@ from swflow.errors import (
 )
 from swflow.failures import qualified
 from swflow.payloads import PayloadCodec
+from swflow.replay.records import ActivityState, ChildState
 from swflow.swf.decisions import (
     CancelTimer,
     Decision,
@@ -45,9 +46,10 @@ from swflow.workflow.decorators import (
     WorkflowCall,
     WorkflowDefinition,
 )
+from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Blocked, Promise, TimerPromise
 
-from .state import ActivityState, ChildState, ExecutionState
+from .state import ExecutionState
 
 __all__ = ["WAKEUP_PREFIX", "CallSites"]
 
@@ -183,12 +185,7 @@ class CallSites:
                 input=encode_call(
                     args, kwargs, definition.input, self.codec, field="input", owner=owner
                 ),
-                task_list=options.task_list,
-                task_priority=options.priority,
-                schedule_to_start_timeout=options.schedule_to_start_timeout,
-                start_to_close_timeout=options.start_to_close_timeout,
-                schedule_to_close_timeout=options.schedule_to_close_timeout,
-                heartbeat_timeout=options.heartbeat_timeout,
+                **decision_fields(options),
             )
         )
 
@@ -323,11 +320,7 @@ class CallSites:
                         field="input",
                         owner=f"workflow {definition.name} {definition.version}",
                     ),
-                    task_list=options.task_list,
-                    task_priority=options.priority,
-                    execution_start_to_close_timeout=options.execution_start_to_close_timeout,
-                    task_start_to_close_timeout=options.task_start_to_close_timeout,
-                    child_policy=options.child_policy,
+                    **decision_fields(options),
                 )
             )
             return

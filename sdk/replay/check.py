@@ -18,6 +18,7 @@ from typing import Any
 
 from swflow.errors import HistoryError, NonDeterministicWorkflowError
 from swflow.payloads import PayloadCodec
+from swflow.swf.vocabulary import CLOSE_DECISIONS, CLOSE_EVENTS
 from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
 
 from .snapshot import decide
@@ -25,13 +26,7 @@ from .state import Event
 
 __all__ = ["ReplayReport", "check_replay", "load_history"]
 
-_CLOSED_BY_DECISION = {
-    "WorkflowExecutionCompleted": "CompleteWorkflowExecution",
-    "WorkflowExecutionFailed": "FailWorkflowExecution",
-    "WorkflowExecutionCanceled": "CancelWorkflowExecution",
-    "WorkflowExecutionContinuedAsNew": "ContinueAsNewWorkflowExecution",
-}
-_CLOSED_FROM_OUTSIDE = ("WorkflowExecutionTerminated", "WorkflowExecutionTimedOut")
+_CLOSED_BY_DECISION = {event: decision for decision, event in CLOSE_DECISIONS.items()}
 
 
 @dataclass
@@ -101,7 +96,7 @@ def check_replay(
         )
     last = ordered[-1]
     closed_by = last["eventType"]
-    if closed_by in _CLOSED_BY_DECISION or closed_by in _CLOSED_FROM_OUTSIDE:
+    if closed_by in CLOSE_EVENTS:  # by a decision, or from outside (terminated, timed out)
         ordered = ordered[:-1]
     else:
         closed_by = None

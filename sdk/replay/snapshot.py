@@ -33,6 +33,7 @@ from swflow.swf.decisions import (
 from swflow.workflow.context import decider_context
 from swflow.workflow.continuation import ContinueAsNew
 from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition, WorkflowTask
+from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import (
     Blocked,
     Promise,
@@ -211,11 +212,10 @@ def _continue_as_new(
             field="input",
             owner=f"workflow {definition.name}",
         ),
-        execution_start_to_close_timeout=options.execution_start_to_close_timeout,
-        task_list=replay.state.task_list or options.task_list,
-        task_priority=options.priority,
-        task_start_to_close_timeout=options.task_start_to_close_timeout,
-        child_policy=options.child_policy,
+        **{
+            **decision_fields(options),
+            "task_list": replay.state.task_list or options.task_list,  # the run's, first
+        },
         tag_list=replay.state.tag_list or None,
         workflow_type_version=definition.version,
     )

@@ -10,101 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from swflow.errors import HistoryError
+from swflow.swf.vocabulary import CLOSE_EVENTS, EVENTS, event_time
 
-__all__ = [
-    "HANDLED_EVENT_TYPES",
-    "ActivityState",
-    "ChildState",
-    "ExecutionState",
-    "MarkerState",
-    "SignalState",
-    "TaskState",
-    "TimerState",
-    "attributes_key",
-    "event_time",
-]
+from .records import ActivityState, ChildState, MarkerState, SignalState, TimerState
+
+__all__ = ["HANDLED_EVENT_TYPES", "READ_FIELDS", "ExecutionState"]
 
 Event = Mapping[str, Any]
-
-
-@dataclass(slots=True)
-class TaskState:
-    """An activity or a child workflow: its type and, once closed, how it closed.
-
-    ``status`` starts as scheduled (activities) or initiated (children); it ends as
-    completed, failed, timed_out or canceled, terminated (children), or
-    schedule_failed / start_failed when SWF refused the decision (``cause`` says why).
-    """
-
-    name: str
-    version: str
-    status: str
-    result: str | None = None
-    reason: str | None = None
-    details: str | None = None
-    timeout_type: str | None = None
-    cause: str | None = None
-    closed_event_id: int = 0
-
-    @property
-    def failure(self) -> str:
-        """Why it did not complete: SWF's reason, timeout type or cause, or the status."""
-        return self.reason or self.timeout_type or self.cause or self.status
-
-    def close(self, status: str, event_id: int, attributes: dict[str, Any]) -> None:
-        self.status = status
-        self.closed_event_id = event_id
-        self.result = attributes.get("result")
-        self.reason = attributes.get("reason")
-        self.details = attributes.get("details")
-        self.timeout_type = attributes.get("timeoutType")
-
-
-@dataclass(slots=True)
-class ActivityState(TaskState):
-    """One activity task, by activity id."""
-
-    activity_id: str = ""
-    scheduled_event_id: int = 0
-    cancel_requested: bool = False
-
-
-@dataclass(slots=True)
-class TimerState:
-    """One timer, by timer id: started, fired, canceled or start_failed."""
-
-    timer_id: str
-    started_event_id: int = 0
-    status: str = "started"
-    cause: str | None = None
-    closed_event_id: int = 0
-
-
-@dataclass(slots=True)
-class MarkerState:
-    name: str
-    details: str | None
-    event_id: int
-
-
-@dataclass(slots=True)
-class SignalState:
-    name: str
-    input: str | None
-    event_id: int
-
-
-@dataclass(slots=True)
-class ChildState(TaskState):
-    """One child workflow, by workflow id."""
-
-    workflow_id: str = ""
-    initiated_event_id: int = 0
-    run_id: str | None = None
 
 
 @dataclass
@@ -202,22 +117,6 @@ class ExecutionState:
                 f"child event refers to unknown StartChildWorkflowExecutionInitiated "
                 f"{initiated_event_id}"
             ) from None
-
-
-def event_time(stamp: Any) -> float | None:
-    """An event timestamp as boto3 (datetime), SWF's JSON (number) or text has it."""
-    if isinstance(stamp, datetime):
-        return stamp.timestamp()
-    if isinstance(stamp, int | float):
-        return float(stamp)
-    if isinstance(stamp, str):
-        return datetime.fromisoformat(stamp).timestamp()
-    return None
-
-
-def attributes_key(kind: str) -> str:
-    """Where an event of type ``kind`` keeps its attributes."""
-    return kind[0].lower() + kind[1:] + "EventAttributes"
 
 
 Handler = Callable[[ExecutionState, int, dict[str, Any]], None]
@@ -362,71 +261,94 @@ def _child_closed(status: str) -> Handler:
     return handler
 
 
-_HANDLERS: dict[str, Handler] = {
-    # The run itself.
-    "WorkflowExecutionStarted": _started,
-    "WorkflowExecutionSignaled": _signaled,
-    "WorkflowExecutionCancelRequested": _cancel_requested,
-    "WorkflowExecutionCompleted": _closed("WorkflowExecutionCompleted"),
-    "WorkflowExecutionFailed": _closed("WorkflowExecutionFailed"),
-    "WorkflowExecutionCanceled": _closed("WorkflowExecutionCanceled"),
-    "WorkflowExecutionContinuedAsNew": _closed("WorkflowExecutionContinuedAsNew"),
-    "WorkflowExecutionTerminated": _closed("WorkflowExecutionTerminated"),
-    "WorkflowExecutionTimedOut": _closed("WorkflowExecutionTimedOut"),
-    # A close decision SWF refused: the next replay decides again.
-    "CompleteWorkflowExecutionFailed": _ignore,
-    "FailWorkflowExecutionFailed": _ignore,
-    "CancelWorkflowExecutionFailed": _ignore,
-    "ContinueAsNewWorkflowExecutionFailed": _ignore,
-    # Decision tasks: bookkeeping.
-    "DecisionTaskScheduled": _ignore,
-    "DecisionTaskStarted": _ignore,
-    "DecisionTaskCompleted": _ignore,
-    "DecisionTaskTimedOut": _ignore,
-    # Activities.
-    "ActivityTaskScheduled": _activity_scheduled,
-    "ScheduleActivityTaskFailed": _activity_schedule_failed,
-    "ActivityTaskStarted": _activity_started,
-    "ActivityTaskCompleted": _activity_closed("completed"),
-    "ActivityTaskFailed": _activity_closed("failed"),
-    "ActivityTaskTimedOut": _activity_closed("timed_out"),
-    "ActivityTaskCanceled": _activity_closed("canceled"),
-    "ActivityTaskCancelRequested": _activity_cancel_requested,
-    "RequestCancelActivityTaskFailed": _ignore,  # the activity had already closed
-    # Markers and timers.
-    "MarkerRecorded": _marker,
-    "RecordMarkerFailed": _ignore,  # absent marker: the next replay records it again
-    "TimerStarted": _timer_started,
-    "StartTimerFailed": _timer_start_failed,
-    "TimerFired": _timer_closed("fired"),
-    "TimerCanceled": _timer_closed("canceled"),
-    "CancelTimerFailed": _ignore,  # the timer had already fired
-    # Child workflows.
-    "StartChildWorkflowExecutionInitiated": _child_initiated,
-    "StartChildWorkflowExecutionFailed": _child_start_failed,
-    "ChildWorkflowExecutionStarted": _child_started,
-    "ChildWorkflowExecutionCompleted": _child_closed("completed"),
-    "ChildWorkflowExecutionFailed": _child_closed("failed"),
-    "ChildWorkflowExecutionTimedOut": _child_closed("timed_out"),
-    "ChildWorkflowExecutionCanceled": _child_closed("canceled"),
-    "ChildWorkflowExecutionTerminated": _child_closed("terminated"),
-    # Signals and cancellations sent to other workflows: swflow does not wait on them.
-    "SignalExternalWorkflowExecutionInitiated": _ignore,
-    "ExternalWorkflowExecutionSignaled": _ignore,
-    "SignalExternalWorkflowExecutionFailed": _ignore,
-    "RequestCancelExternalWorkflowExecutionInitiated": _ignore,
-    "ExternalWorkflowExecutionCancelRequested": _ignore,
-    "RequestCancelExternalWorkflowExecutionFailed": _ignore,
-    # Lambda tasks: swflow never schedules them.
-    "LambdaFunctionScheduled": _ignore,
-    "ScheduleLambdaFunctionFailed": _ignore,
-    "LambdaFunctionStarted": _ignore,
-    "StartLambdaFunctionFailed": _ignore,
-    "LambdaFunctionCompleted": _ignore,
-    "LambdaFunctionFailed": _ignore,
-    "LambdaFunctionTimedOut": _ignore,
-}
-"""Event type -> handler: the one place that says how each event is read."""
+_STARTED = (
+    "workflowType",
+    "input",
+    "taskList",
+    "childPolicy",
+    "executionStartToCloseTimeout",
+    "taskStartToCloseTimeout",
+    "tagList",
+    "parentWorkflowExecution",
+    "continuedExecutionRunId",
+)
+_BY_TYPE = ("activityId", "activityType", "cause")
+_OUTCOME = ("result", "reason", "details", "timeoutType")
+_ACTIVITY = ("scheduledEventId", *_OUTCOME)
+_TIMER = ("timerId", "cause")
+_CHILD_BY_TYPE = ("workflowId", "workflowType", "cause")
+_CHILD = ("initiatedEventId", "workflowExecution", *_OUTCOME)
+_IGNORED: tuple[Handler, tuple[str, ...]] = (_ignore, ())
 
-_READERS = {kind: (handler, attributes_key(kind)) for kind, handler in _HANDLERS.items()}
+_HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
+    # The run itself.
+    "WorkflowExecutionStarted": (_started, _STARTED),
+    "WorkflowExecutionSignaled": (_signaled, ("signalName", "input")),
+    "WorkflowExecutionCancelRequested": (_cancel_requested, ()),
+    **{kind: (_closed(kind), ()) for kind in sorted(CLOSE_EVENTS)},
+    # A close decision SWF refused: the next replay decides again.
+    "CompleteWorkflowExecutionFailed": _IGNORED,
+    "FailWorkflowExecutionFailed": _IGNORED,
+    "CancelWorkflowExecutionFailed": _IGNORED,
+    "ContinueAsNewWorkflowExecutionFailed": _IGNORED,
+    # Decision tasks: bookkeeping.
+    "DecisionTaskScheduled": _IGNORED,
+    "DecisionTaskStarted": _IGNORED,
+    "DecisionTaskCompleted": _IGNORED,
+    "DecisionTaskTimedOut": _IGNORED,
+    # Activities.
+    "ActivityTaskScheduled": (_activity_scheduled, _BY_TYPE),
+    "ScheduleActivityTaskFailed": (_activity_schedule_failed, _BY_TYPE),
+    "ActivityTaskStarted": (_activity_started, ("scheduledEventId",)),
+    "ActivityTaskCompleted": (_activity_closed("completed"), _ACTIVITY),
+    "ActivityTaskFailed": (_activity_closed("failed"), _ACTIVITY),
+    "ActivityTaskTimedOut": (_activity_closed("timed_out"), _ACTIVITY),
+    "ActivityTaskCanceled": (_activity_closed("canceled"), _ACTIVITY),
+    "ActivityTaskCancelRequested": (_activity_cancel_requested, ("activityId",)),
+    "RequestCancelActivityTaskFailed": _IGNORED,  # the activity had already closed
+    # Markers and timers.
+    "MarkerRecorded": (_marker, ("markerName", "details")),
+    "RecordMarkerFailed": _IGNORED,  # absent marker: the next replay records it again
+    "TimerStarted": (_timer_started, _TIMER),
+    "StartTimerFailed": (_timer_start_failed, _TIMER),
+    "TimerFired": (_timer_closed("fired"), _TIMER),
+    "TimerCanceled": (_timer_closed("canceled"), _TIMER),
+    "CancelTimerFailed": _IGNORED,  # the timer had already fired
+    # Child workflows.
+    "StartChildWorkflowExecutionInitiated": (_child_initiated, _CHILD_BY_TYPE),
+    "StartChildWorkflowExecutionFailed": (_child_start_failed, _CHILD_BY_TYPE),
+    "ChildWorkflowExecutionStarted": (_child_started, _CHILD),
+    "ChildWorkflowExecutionCompleted": (_child_closed("completed"), _CHILD),
+    "ChildWorkflowExecutionFailed": (_child_closed("failed"), _CHILD),
+    "ChildWorkflowExecutionTimedOut": (_child_closed("timed_out"), _CHILD),
+    "ChildWorkflowExecutionCanceled": (_child_closed("canceled"), _CHILD),
+    "ChildWorkflowExecutionTerminated": (_child_closed("terminated"), _CHILD),
+    # Signals and cancellations sent to other workflows: swflow does not wait on them.
+    "SignalExternalWorkflowExecutionInitiated": _IGNORED,
+    "ExternalWorkflowExecutionSignaled": _IGNORED,
+    "SignalExternalWorkflowExecutionFailed": _IGNORED,
+    "RequestCancelExternalWorkflowExecutionInitiated": _IGNORED,
+    "ExternalWorkflowExecutionCancelRequested": _IGNORED,
+    "RequestCancelExternalWorkflowExecutionFailed": _IGNORED,
+    # Lambda tasks: swflow never schedules them.
+    "LambdaFunctionScheduled": _IGNORED,
+    "ScheduleLambdaFunctionFailed": _IGNORED,
+    "LambdaFunctionStarted": _IGNORED,
+    "StartLambdaFunctionFailed": _IGNORED,
+    "LambdaFunctionCompleted": _IGNORED,
+    "LambdaFunctionFailed": _IGNORED,
+    "LambdaFunctionTimedOut": _IGNORED,
+}
+"""Event type -> (handler, the attributes it reads): the one place that says how each
+event is read. The fast page schema (`swflow.worker.pages`) decodes just these fields."""
+
+if set(_HANDLERS) != set(EVENTS):  # a new SWF event type must be read (or ignored) here
+    raise ImportError(
+        f"history handlers do not match SWF's event types: {set(_HANDLERS) ^ set(EVENTS)}"
+    )
+_READERS = {kind: (handler, EVENTS[kind].attributes) for kind, (handler, _) in _HANDLERS.items()}
 HANDLED_EVENT_TYPES = frozenset(_HANDLERS)
+READ_FIELDS: dict[str, tuple[str, ...]] = {
+    kind: fields for kind, (handler, fields) in _HANDLERS.items() if handler is not _ignore
+}
+"""Event type -> the attributes the reader uses, for every event type it does not ignore."""

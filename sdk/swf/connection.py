@@ -12,11 +12,12 @@ from typing import Any
 
 from swflow.errors import ConfigurationError
 
+from .faults import FaultMapping
+
 __all__ = [
     "DOMAIN_VARIABLE",
     "LONG_POLL_READ_TIMEOUT",
     "devserver_client",
-    "fault_code",
     "resolve_domain",
     "swf_client",
 ]
@@ -27,14 +28,15 @@ _ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_SWF", "AWS_ENDPOINT_URL")
 
 
 def swf_client(client: Any = None, *, endpoint: str | None = None, connections: int = 10) -> Any:
-    """``client`` if given, else a boto3 SWF client configured for long polls.
+    """``client`` if given, else a boto3 SWF client configured for long polls; either way
+    behind the fault boundary (`swflow.swf.faults.FaultMapping`).
 
     With an endpoint override (``endpoint`` or the variables, for a devserver), any
     region and any credentials sign requests: ``us-east-1`` and placeholder keys are
     used when nothing is configured, rather than failing.
     """
     if client is not None:
-        return client
+        return client if isinstance(client, FaultMapping) else FaultMapping(client)
     import boto3
     from botocore.exceptions import NoRegionError
 
@@ -47,13 +49,15 @@ def swf_client(client: Any = None, *, endpoint: str | None = None, connections: 
     if overridden and session.get_credentials() is None:
         placeholder = "devserver"
     try:
-        return session.client(
-            "swf",
-            region_name=region,
-            endpoint_url=endpoint,
-            aws_access_key_id=placeholder,
-            aws_secret_access_key=placeholder,
-            config=_config(connections),
+        return FaultMapping(
+            session.client(
+                "swf",
+                region_name=region,
+                endpoint_url=endpoint,
+                aws_access_key_id=placeholder,
+                aws_secret_access_key=placeholder,
+                config=_config(connections),
+            )
         )
     except NoRegionError:
         raise ConfigurationError(
@@ -63,16 +67,19 @@ def swf_client(client: Any = None, *, endpoint: str | None = None, connections: 
 
 
 def devserver_client(endpoint: str, *, connections: int = 10) -> Any:
-    """A boto3 SWF client for a devserver at ``endpoint`` (placeholder credentials)."""
+    """A boto3 SWF client for a devserver at ``endpoint`` (placeholder credentials),
+    behind the fault boundary."""
     import boto3
 
-    return boto3.session.Session().client(
-        "swf",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="devserver",
-        aws_secret_access_key="devserver",
-        config=_config(connections),
+    return FaultMapping(
+        boto3.session.Session().client(
+            "swf",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="devserver",
+            aws_secret_access_key="devserver",
+            config=_config(connections),
+        )
     )
 
 
@@ -96,12 +103,3 @@ def resolve_domain(explicit: str | None, declared: str | None, owner: str) -> st
             f"decorator, or set the {DOMAIN_VARIABLE} environment variable"
         )
     return domain
-
-
-def fault_code(error: BaseException) -> str | None:
-    """The SWF fault name of a botocore ``ClientError`` (e.g. ``UnknownResourceFault``)."""
-    response = getattr(error, "response", None)
-    if not isinstance(response, dict):
-        return None
-    code = response.get("Error", {}).get("Code")
-    return str(code) if code else None

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from .vocabulary import decision_attributes_key
+
 __all__ = [
     "CLOSE_DECISIONS",
+    "TIMEOUT_FIELDS",
     "CancelTimer",
     "CancelWorkflowExecution",
     "CompleteWorkflowExecution",
@@ -25,6 +28,7 @@ __all__ = [
     "SignalExternalWorkflowExecution",
     "StartChildWorkflowExecution",
     "StartTimer",
+    "camel",
     "duration",
 ]
 
@@ -43,7 +47,8 @@ def duration(value: Duration) -> str | None:
     return str(value)
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """SWF's name for a snake_cased field: ``task_list`` -> ``taskList``."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
@@ -66,14 +71,19 @@ class Decision:
                 value = duration(value)
             elif field.name == "task_priority":
                 value = str(value)
+            elif isinstance(value, tuple):  # tag lists: SWF's JSON has lists
+                value = list(value)
             if field.name in self._NESTED:
                 value = {self._NESTED[field.name]: value}
-            attributes[_camel(field.name)] = value
-        key = self.decision_type[0].lower() + self.decision_type[1:] + "DecisionAttributes"
-        return {"decisionType": self.decision_type, key: attributes}
+            attributes[camel(field.name)] = value
+        return {"decisionType": self.decision_type, self.attributes_key: attributes}
+
+    @property
+    def attributes_key(self) -> str:
+        return decision_attributes_key(self.decision_type)
 
 
-_TIMEOUTS = frozenset(
+TIMEOUT_FIELDS = frozenset(
     {
         "schedule_to_start_timeout",
         "schedule_to_close_timeout",
@@ -90,7 +100,7 @@ _TIMEOUTS = frozenset(
 class ScheduleActivityTask(Decision):
     decision_type = "ScheduleActivityTask"
     _NESTED: ClassVar[dict[str, str]] = {"task_list": "name"}
-    _DURATIONS = _TIMEOUTS
+    _DURATIONS = TIMEOUT_FIELDS
 
     activity_id: str
     activity_type: dict[str, str]
@@ -113,7 +123,7 @@ class RequestCancelActivityTask(Decision):
 @dataclass(frozen=True)
 class StartTimer(Decision):
     decision_type = "StartTimer"
-    _DURATIONS = _TIMEOUTS
+    _DURATIONS = TIMEOUT_FIELDS
     timer_id: str
     start_to_fire_timeout: Duration
     control: str | None = None
@@ -155,7 +165,7 @@ class CancelWorkflowExecution(Decision):
 class ContinueAsNewWorkflowExecution(Decision):
     decision_type = "ContinueAsNewWorkflowExecution"
     _NESTED: ClassVar[dict[str, str]] = {"task_list": "name"}
-    _DURATIONS = _TIMEOUTS
+    _DURATIONS = TIMEOUT_FIELDS
     input: str | None = None
     execution_start_to_close_timeout: Duration = None
     task_list: str | None = None
@@ -165,19 +175,12 @@ class ContinueAsNewWorkflowExecution(Decision):
     tag_list: tuple[str, ...] | None = None
     workflow_type_version: str | None = None
 
-    def to_swf(self) -> dict[str, Any]:
-        swf = super().to_swf()
-        attributes = swf["continueAsNewWorkflowExecutionDecisionAttributes"]
-        if "tagList" in attributes:
-            attributes["tagList"] = list(attributes["tagList"])
-        return swf
-
 
 @dataclass(frozen=True)
 class StartChildWorkflowExecution(Decision):
     decision_type = "StartChildWorkflowExecution"
     _NESTED: ClassVar[dict[str, str]] = {"task_list": "name"}
-    _DURATIONS = _TIMEOUTS
+    _DURATIONS = TIMEOUT_FIELDS
     workflow_id: str
     workflow_type: dict[str, str]
     input: str | None = None
@@ -187,6 +190,7 @@ class StartChildWorkflowExecution(Decision):
     execution_start_to_close_timeout: Duration = None
     task_start_to_close_timeout: Duration = None
     child_policy: str | None = None
+    tag_list: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,14 @@ import logging
 import threading
 from typing import Any
 
-from swflow.calls import decode_call
-from swflow.failures import failure_details, failure_reason
+from swflow.errors import UnknownResourceFault
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
-from swflow.swf.connection import fault_code
 from swflow.swf.limits import LIMITED_DATA
-from swflow.workflow.activity_context import ActivityCanceledError, ActivityInfo, bind, unbind
+from swflow.workflow.activity_context import ActivityInfo
 from swflow.workflow.decorators import ActivityDefinition
 
+from .activity_run import Outcome, failed, run_activity
 from .base import Worker
 
 __all__ = ["DistributedActivityWorker"]
@@ -31,7 +30,7 @@ __all__ = ["DistributedActivityWorker"]
 log = logging.getLogger("swflow.worker")
 
 
-class DistributedActivityWorker(Worker[ActivityDefinition]):
+class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
     """Serves ``@activity_task`` functions: poll, run, respond, forever.
 
     Example::
@@ -71,7 +70,7 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
                 f"no function for activity type {kind['name']} {kind['version']} in this "
                 f"worker (it serves: {self.describe(domain)})"
             )
-            self.fail(token, error, where)
+            self.answer(token, failed(error, self.codec), where)
             return
         info = ActivityInfo(
             workflow_id=execution["workflowId"],
@@ -84,11 +83,6 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
             encode=self._encode_details,
         )
         log.debug("running %s", where)
-        try:
-            args, kwargs = decode_call(task.get("input"), self.codec)
-        except Exception as exc:  # PayloadError, or a store library's own failure
-            self.fail(token, exc, where)
-            return
         done = threading.Event()
         interval = _keep_alive_interval(definition)
         if interval is not None:
@@ -98,50 +92,40 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
                 daemon=True,
                 name="swflow-heartbeat",
             ).start()
-        context = bind(info)
         try:
-            value = definition.function(*args, **kwargs)
-            result = self.codec.encode(
-                value,
-                definition.result.serializer,
-                definition.result.store,
-                field="result",
-                owner=f"activity {definition.name} {definition.version}",
-            )
-        except Exception as exc:
-            if isinstance(exc, ActivityCanceledError) or info.cancel_requested:
-                self._respond(
-                    self.client.respond_activity_task_canceled,
-                    where,
-                    "canceled",
-                    taskToken=token,
-                    details=failure_details(exc, self.codec),
-                )
-            else:
-                self.fail(token, exc, where)
-            return
+            outcome = run_activity(definition, task.get("input"), self.codec, info)
         finally:
             done.set()
-            unbind(context)
-        self._respond(
-            self.client.respond_activity_task_completed,
-            where,
-            "completed",
-            taskToken=token,
-            result=result,
-        )
+        self.answer(token, outcome, where)
 
-    def fail(self, token: str, error: BaseException, where: str) -> None:
-        """Fail one task with ``error``'s reason and details."""
-        log.warning("%s failed: %s", where, failure_reason(error))
-        self._respond(
-            self.client.respond_activity_task_failed,
-            where,
-            "failed",
-            taskToken=token,
-            reason=failure_reason(error),
-            details=failure_details(error, self.codec),
-        )
+    def answer(self, token: str, outcome: Outcome, where: str) -> None:
+        """Tell SWF how the task ended."""
+        if outcome.kind == "completed":
+            self._respond(
+                self.client.respond_activity_task_completed,
+                where,
+                "completed",
+                taskToken=token,
+                result=outcome.result,
+            )
+        elif outcome.kind == "canceled":
+            self._respond(
+                self.client.respond_activity_task_canceled,
+                where,
+                "canceled",
+                taskToken=token,
+                details=outcome.details,
+            )
+        else:
+            log.warning("%s failed: %s", where, outcome.reason)
+            self._respond(
+                self.client.respond_activity_task_failed,
+                where,
+                "failed",
+                taskToken=token,
+                reason=outcome.reason,
+                details=outcome.details,
+            )
 
     def heartbeat(self, token: str, details: str | None, where: str) -> bool:
         """Record a heartbeat; True when SWF wants the task canceled or forgot it."""
@@ -150,10 +134,10 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
         )
         try:
             answer = self.client.record_activity_task_heartbeat(**params)
+        except UnknownResourceFault as exc:
+            log.warning("%s: heartbeat refused, the task is gone: %s", where, exc)
+            return True
         except Exception as exc:
-            if fault_code(exc) == "UnknownResourceFault":
-                log.warning("%s: heartbeat refused, the task is gone: %s", where, exc)
-                return True
             log.warning("%s: heartbeat failed: %s", where, exc)
             return False
         return bool(answer.get("cancelRequested"))
@@ -166,11 +150,9 @@ class DistributedActivityWorker(Worker[ActivityDefinition]):
     def _respond(self, call: Any, where: str, outcome: str, **params: Any) -> None:
         try:
             call(**params)
-        except Exception as exc:
-            if fault_code(exc) == "UnknownResourceFault":  # timed out or canceled meanwhile
-                log.warning("%s: %s answer not accepted: %s", where, outcome, exc)
-                return
-            raise
+        except UnknownResourceFault as exc:  # timed out or canceled meanwhile
+            log.warning("%s: %s answer not accepted: %s", where, outcome, exc)
+            return
         log.debug("%s %s", where, outcome)
 
 

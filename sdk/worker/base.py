@@ -33,12 +33,13 @@ __all__ = ["Worker"]
 log = logging.getLogger("swflow.worker")
 
 D = TypeVar("D", bound=TaskDefinition)
+T = TypeVar("T")  # what poll hands to handle
 Target = tuple[str, str]  # (domain, task list)
 
 _RETRY_AFTER_ERROR = (0.5, 30.0)  # seconds: first and longest wait after a failed poll
 
 
-class Worker(Generic[D]):
+class Worker(Generic[D, T]):
     """Polls task lists for the types of ``functions`` and hands each task to `handle`."""
 
     definition_type: type[TaskDefinition] = TaskDefinition
@@ -226,11 +227,11 @@ class Worker(Generic[D]):
     def connected(self) -> None:
         """Set-up that needs ``self.client``; called once from ``__init__``."""
 
-    def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
+    def poll(self, domain: str, task_list: str) -> T | None:
         """One long poll: a task, or None when the poll came back empty."""
         raise NotImplementedError
 
-    def handle(self, domain: str, task: dict[str, Any]) -> None:
+    def handle(self, domain: str, task: T) -> None:
         """Run one task and respond to SWF."""
         raise NotImplementedError
 

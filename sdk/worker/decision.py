@@ -31,17 +31,18 @@ from swflow.errors import (
     HistoryError,
     NonDeterministicWorkflowError,
     PayloadStoreError,
+    UnknownResourceFault,
     UnknownWorkflowTypeError,
 )
 from swflow.failures import failure_details, failure_reason
-from swflow.replay.snapshot import DecisionResult, decide
+from swflow.replay.decider import DeciderFactory, runner_for
+from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
-from swflow.replay.sticky import StickyDecider
-from swflow.swf.connection import fault_code
 from swflow.swf.decisions import FailWorkflowExecution
 from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
 
 from .base import Worker
+from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import newer_events
 from .raw_pages import RawPolls
@@ -53,7 +54,7 @@ log = logging.getLogger("swflow.worker")
 _PAGE_SIZE = 1000  # events per history page, SWF's maximum
 
 
-class DistributedDecisionWorker(Worker[WorkflowDefinition]):
+class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
     """Serves ``@decision_task`` functions: poll, replay, respond, forever.
 
     Example::
@@ -85,6 +86,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         **options: Any,
     ) -> None:
         self.histories = HistoryCache(history_cache_events, sticky_deciders)
+        self.runner: DeciderFactory = runner_for(sticky=self.histories.max_deciders > 0)
         super().__init__(*functions, **options)
 
     def connected(self) -> None:
@@ -95,7 +97,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         if wait:  # no task holds a run now: the suspended deciders' threads can end
             self.histories.clear()
 
-    def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
+    def poll(self, domain: str, task_list: str) -> DecisionTask | None:
         """A decision task, with only the events its run's cached state lacks.
 
         Pages come newest first and stop at the first event the cache already holds;
@@ -108,39 +110,40 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
             "maximumPageSize": _PAGE_SIZE,
             "reverseOrder": True,
         }
-        task = self.polls.poll(**params, lazy=True)  # events decoded once the run is known
-        if not task.get("taskToken"):
+        first = page = self.polls.poll(**params, lazy=True)  # events decoded once needed
+        if not page.get("taskToken"):
             return None
-        execution = task["workflowExecution"]
+        execution = page["workflowExecution"]
         run = (domain, execution["workflowId"], execution["runId"])
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
         try:
-            pages = [newer_events(task["events"], known)]
+            pages = [newer_events(page["events"], known)]
             if cached is not None and not pages[0]:
                 cached.release()  # the cache is not behind this history: start over
                 cached, known = None, 0
-                pages = [newer_events(task["events"], known)]
-            page = task
+                pages = [newer_events(page["events"], known)]
             while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
                 page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
                 pages.append(newer_events(page["events"], known))
+            return DecisionTask(
+                domain=domain,
+                token=first["taskToken"],
+                started_event_id=first["startedEventId"],
+                workflow_id=execution["workflowId"],
+                run_id=execution["runId"],
+                workflow_type=first["workflowType"],
+                events=[event for chunk in pages for event in chunk][::-1],
+                history=cached.state if cached is not None else None,
+                decider=cached.decider if cached is not None else None,
+            )
         except BaseException:
             if cached is not None:  # checked out and never coming back: end its decider
                 cached.release()
             raise
-        task["events"] = [event for chunk in pages for event in chunk][::-1]
-        task.pop("nextPageToken", None)
-        task["run"] = run
-        task["history"] = cached.state if cached is not None else None
-        task["decider"] = cached.decider if cached is not None else None
-        return task
 
-    def handle(self, domain: str, task: dict[str, Any]) -> None:
-        execution = task["workflowExecution"]
-        where = (
-            f"{execution['workflowId']} (run {execution['runId']}, event {task['startedEventId']})"
-        )
+    def handle(self, domain: str, task: DecisionTask) -> None:
+        where = task.where
         result: DecisionResult | None = None
         try:
             result = self.decide(domain, task)
@@ -163,48 +166,50 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
             log.exception("decision for %s left to retry: unexpected error", where)
         answered = False
         try:
-            answered = result is not None and self.respond(domain, task, result, where)
+            answered = result is not None and self.respond(domain, task, result)
         finally:
             self.remember(task, result, answered=answered)
 
-    def decide(self, domain: str, task: dict[str, Any]) -> DecisionResult:
-        """The decisions answering ``task``, by replaying its decider."""
-        kind = task["workflowType"]
+    def decide(self, domain: str, task: DecisionTask) -> DecisionResult:
+        """The decisions answering ``task``, from the run's decider."""
+        kind = task.workflow_type
         definition = self.lookup(domain, kind)
         if definition is None:
             raise UnknownWorkflowTypeError(
                 f"no decider for workflow type {kind['name']} {kind['version']} in this "
                 f"worker (it serves: {self.describe(domain)})"
             )
-        history = task["history"] = self.history(task)
-        execution = task["workflowExecution"]
-        ids = {"workflow_id": execution["workflowId"], "run_id": execution["runId"]}
-        if self.histories.max_deciders == 0:
-            return decide(history, definition, codec=self.codec, **ids)
-        decider: StickyDecider | None = task.get("decider")
+        history = task.history = self.history(task)
+        decider = task.decider
         if decider is None or decider.state is not history or decider.definition is not definition:
             if decider is not None:
                 decider.close()
-            decider = task["decider"] = StickyDecider(history, definition, codec=self.codec, **ids)
+            decider = task.decider = self.runner(
+                history,
+                definition,
+                workflow_id=task.workflow_id,
+                run_id=task.run_id,
+                codec=self.codec,
+            )
         return decider.decide()
 
     def remember(
-        self, task: dict[str, Any], result: DecisionResult | None, *, answered: bool
+        self, task: DecisionTask, result: DecisionResult | None, *, answered: bool
     ) -> None:
         """Keep the run for its next task: its state once folded, its decider once SWF
         accepted all it decided. Nothing is kept when the decision failed or closed."""
-        decider: StickyDecider | None = task.get("decider")
+        decider = task.decider
         live = answered and decider is not None and decider.reusable
         if decider is not None and not live:
             decider.close()
-        if result is None or result.closes:
+        if result is None or result.closes or task.history is None:
             return  # the state may not have folded, or the run ends: nothing to keep
-        self.histories.keep(task["run"], task["history"], decider if live else None)
+        self.histories.keep(task.run, task.history, decider if live else None)
 
-    def history(self, task: dict[str, Any]) -> ExecutionState:
+    def history(self, task: DecisionTask) -> ExecutionState:
         """The run's state: the cached one (if any) with the task's new events folded in."""
-        state: ExecutionState | None = task.get("history")
-        events: list[dict[str, Any]] = task["events"]
+        state = task.history
+        events = task.events
         if state is None:
             return ExecutionState.from_events(events)
         if events and events[0]["eventId"] != state.last_event_id + 1:
@@ -214,24 +219,20 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition]):
         state.extend(events)
         return state
 
-    def respond(
-        self, domain: str, task: dict[str, Any], result: DecisionResult, where: str
-    ) -> bool:
+    def respond(self, domain: str, task: DecisionTask, result: DecisionResult) -> bool:
         """Send the decisions; False when SWF no longer accepts them."""
         try:
             for definition in result.tasks:
                 self.scheduled(domain, definition)
             self.client.respond_decision_task_completed(
-                taskToken=task["taskToken"], decisions=result.to_swf()
+                taskToken=task.token, decisions=result.to_swf()
             )
-        except Exception as exc:
-            if fault_code(exc) == "UnknownResourceFault":  # timed out meanwhile, or run closed
-                log.warning("decision for %s not accepted: %s", where, exc)
-                return False
-            raise
+        except UnknownResourceFault as exc:  # timed out meanwhile, or the run closed
+            log.warning("decision for %s not accepted: %s", task.where, exc)
+            return False
         log.debug(
             "decided %s: %d decisions%s",
-            where,
+            task.where,
             len(result.decisions),
             f", waiting on {', '.join(result.waiting_on)}" if result.waiting_on else "",
         )

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
+from swflow.replay.decider import Decider
 from swflow.replay.state import ExecutionState
-from swflow.replay.sticky import StickyDecider
 
 __all__ = ["DEFAULT_MAX_DECIDERS", "DEFAULT_MAX_EVENTS", "CachedRun", "HistoryCache"]
 
@@ -42,7 +42,7 @@ class CachedRun:
     """A run's folded history and, while it is worth keeping, its suspended decider."""
 
     state: ExecutionState
-    decider: StickyDecider | None = None
+    decider: Decider | None = None
 
     def release(self) -> None:
         """Close the decider (its thread unwinds); the state stays."""
@@ -99,9 +99,7 @@ class HistoryCache:
                 self.hits += 1
             return cached
 
-    def keep(
-        self, run: Hashable, state: ExecutionState, decider: StickyDecider | None = None
-    ) -> None:
+    def keep(self, run: Hashable, state: ExecutionState, decider: Decider | None = None) -> None:
         """Hold ``state`` (and ``decider``) for the run's next decision task.
 
         Closed runs, and runs bigger than the whole bound, are let go.

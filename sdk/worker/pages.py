@@ -2,11 +2,12 @@
 
 Most of a decider's time on a long history goes into building Python objects for every
 field of every event, not into parsing. ``parse_page`` decodes a PollForDecisionTask or
-GetWorkflowExecutionHistory body with msgspec against a schema naming exactly the
-fields `swflow.history` reads, so everything else (timestamps, identities, the
-attributes of events the replay ignores) is skipped without ever being created. The
-result is the same plain dicts boto3 would give, minus what nobody reads; a test holds
-the two paths equal for every event type the reader handles.
+GetWorkflowExecutionHistory body with msgspec against a schema derived from what the
+history reader declares it reads (`swflow.replay.state.READ_FIELDS`, typed by
+`swflow.swf.vocabulary.FIELD_TYPES`), so everything else (identities, the attributes of
+events the replay ignores) is skipped without ever being created. The result is the
+same plain dicts boto3 would give, minus what nobody reads; a test holds the two paths
+equal for every SWF event type, generated from botocore's model.
 
 A warm decision worker needs only a handful of the newest events, so it can ask for
 a page whose events stay raw JSON (``lazy=True``, a quick scan) and decode just the
@@ -21,131 +22,42 @@ import msgspec
 
 from swflow.errors import HistoryError
 from swflow.replay.gcpause import paused_gc
+from swflow.replay.state import READ_FIELDS
+from swflow.swf.vocabulary import EVENTS, FIELD_TYPES, TypeShape, WorkflowExecutionShape
 
 __all__ = ["newer_events", "parse_page"]
 
 
-class _Kind(TypedDict):
-    name: str
-    version: str
+_typed_dict: Any = TypedDict  # schemas built from tables, which mypy cannot follow
 
 
-class _TaskList(TypedDict):
-    name: str
+def _attributes(kind: str, fields: tuple[str, ...]) -> Any:
+    return _typed_dict(f"_{kind}", {name: FIELD_TYPES[name] for name in fields}, total=False)
 
 
-class _Execution(TypedDict, total=False):
-    workflowId: str
-    runId: str
-
-
-class _Empty(TypedDict, total=False):
-    pass
-
-
-class _WorkflowStarted(TypedDict, total=False):
-    workflowType: _Kind
-    input: str
-    taskList: _TaskList
-    childPolicy: str
-    executionStartToCloseTimeout: str
-    taskStartToCloseTimeout: str
-    tagList: list[str]
-    parentWorkflowExecution: _Execution
-    continuedExecutionRunId: str
-
-
-class _Signaled(TypedDict, total=False):
-    signalName: str
-    input: str
-
-
-class _ActivityByType(TypedDict, total=False):
-    activityId: str
-    activityType: _Kind
-    cause: str
-
-
-class _ActivityOutcome(TypedDict, total=False):
-    scheduledEventId: int
-    result: str
-    reason: str
-    details: str
-    timeoutType: str
-
-
-class _Timer(TypedDict, total=False):
-    timerId: str
-    cause: str
-
-
-class _Marker(TypedDict, total=False):
-    markerName: str
-    details: str
-
-
-class _ChildByType(TypedDict, total=False):
-    workflowId: str
-    workflowType: _Kind
-    cause: str
-
-
-class _ChildOutcome(TypedDict, total=False):
-    initiatedEventId: int
-    workflowExecution: _Execution
-    result: str
-    reason: str
-    details: str
-    timeoutType: str
-
-
-class _Event(TypedDict, total=False):
-    eventId: int
-    eventType: str
-    eventTimestamp: float  # the newest one is the decider's clock
-    workflowExecutionStartedEventAttributes: _WorkflowStarted
-    workflowExecutionSignaledEventAttributes: _Signaled
-    workflowExecutionCancelRequestedEventAttributes: _Empty
-    workflowExecutionCompletedEventAttributes: _Empty
-    workflowExecutionFailedEventAttributes: _Empty
-    workflowExecutionCanceledEventAttributes: _Empty
-    workflowExecutionContinuedAsNewEventAttributes: _Empty
-    workflowExecutionTerminatedEventAttributes: _Empty
-    workflowExecutionTimedOutEventAttributes: _Empty
-    activityTaskScheduledEventAttributes: _ActivityByType
-    scheduleActivityTaskFailedEventAttributes: _ActivityByType
-    activityTaskStartedEventAttributes: _ActivityOutcome
-    activityTaskCompletedEventAttributes: _ActivityOutcome
-    activityTaskFailedEventAttributes: _ActivityOutcome
-    activityTaskTimedOutEventAttributes: _ActivityOutcome
-    activityTaskCanceledEventAttributes: _ActivityOutcome
-    activityTaskCancelRequestedEventAttributes: _ActivityByType
-    markerRecordedEventAttributes: _Marker
-    timerStartedEventAttributes: _Timer
-    startTimerFailedEventAttributes: _Timer
-    timerFiredEventAttributes: _Timer
-    timerCanceledEventAttributes: _Timer
-    startChildWorkflowExecutionInitiatedEventAttributes: _ChildByType
-    startChildWorkflowExecutionFailedEventAttributes: _ChildByType
-    childWorkflowExecutionStartedEventAttributes: _ChildOutcome
-    childWorkflowExecutionCompletedEventAttributes: _ChildOutcome
-    childWorkflowExecutionFailedEventAttributes: _ChildOutcome
-    childWorkflowExecutionTimedOutEventAttributes: _ChildOutcome
-    childWorkflowExecutionCanceledEventAttributes: _ChildOutcome
-    childWorkflowExecutionTerminatedEventAttributes: _ChildOutcome
+# Every event's id, type and time; of its attributes, only what the reader uses.
+_Event: Any = _typed_dict(
+    "_Event",
+    {
+        "eventId": int,
+        "eventType": str,
+        "eventTimestamp": float,  # the newest one is the decider's clock
+        **{EVENTS[kind].attributes: _attributes(kind, f) for kind, f in READ_FIELDS.items()},
+    },
+    total=False,
+)
 
 
 class _PageHead(TypedDict, total=False):
     taskToken: str
     startedEventId: int
     previousStartedEventId: int
-    workflowExecution: _Execution
-    workflowType: _Kind
+    workflowExecution: WorkflowExecutionShape
+    workflowType: TypeShape
     nextPageToken: str
 
 
-class _Page(_PageHead, total=False):
-    events: list[_Event]
+_Page = _typed_dict("_Page", {**_PageHead.__annotations__, "events": list[_Event]}, total=False)
 
 
 class _LazyPage(_PageHead, total=False):

@@ -4,16 +4,12 @@ Each decorator validates its options when it runs (a bad option fails at import,
 at 3 a.m.), attaches a frozen definition and returns a callable that is a plain call
 outside a decider and a request to the replay engine inside one.
 
-Every decision states all activity timeouts explicitly: SWF freezes a type's default
-timeouts at its first registration, so relying on them would make a later change of
-the decorator silently ineffective.
+The options themselves, and where each one reaches SWF, are in `swflow.workflow.options`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
@@ -22,9 +18,9 @@ from swflow.errors import ConfigurationError
 from swflow.payloads import Channel
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
-from swflow.swf.decisions import Duration, duration
 
 from .context import current_context
+from .options import ActivityOptions, RetryPolicy, WorkflowOptions, checked_name
 
 __all__ = [
     "CACHED_ERROR_MARKER",
@@ -48,136 +44,8 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# SWF names: 1-256 characters, no ':' '/' '|', no control characters, not "arn".
-_BAD_NAME = re.compile(r"[:/|\x00-\x1f\x7f-\x9f]")
-RETRYABLE = frozenset({"failed", "timed_out"})
 CACHED_VALUE_MARKER = "swflow.cached:"
 CACHED_ERROR_MARKER = "swflow.cached-error:"
-CHILD_POLICIES = frozenset({"TERMINATE", "REQUEST_CANCEL", "ABANDON"})
-
-
-def _name(value: str | None, what: str, limit: int = 256) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not 1 <= len(value) <= limit:
-        raise ConfigurationError(f"{what} must be a string of 1 to {limit} characters: {value!r}")
-    if _BAD_NAME.search(value) or value == "arn":
-        raise ConfigurationError(
-            f"{what} {value!r} may not contain ':', '/', '|' or control characters, nor be 'arn'"
-        )
-    return value
-
-
-def _duration(value: Duration, what: str) -> Duration:
-    try:
-        duration(value)
-    except ValueError as exc:
-        raise ConfigurationError(f"{what}: {exc}") from None
-    return value
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How a failed activity is tried again, under the same call site.
-
-    Attributes:
-        max_attempts: attempts in all, including the first.
-        backoff: seconds before the second attempt, waited with a durable timer
-            (0: retry at once).
-        backoff_multiplier: growth of the wait from one attempt to the next.
-        max_backoff: cap on any single wait, in seconds.
-        retry_on: failure kinds that retry: ``"failed"`` (the activity raised) and
-            ``"timed_out"`` (any activity timeout).
-    """
-
-    max_attempts: int = 1
-    backoff: int = 0
-    backoff_multiplier: float = 2.0
-    max_backoff: int = 3600
-    retry_on: frozenset[str] = RETRYABLE
-
-    def __post_init__(self) -> None:
-        if (
-            isinstance(self.max_attempts, bool)
-            or not isinstance(self.max_attempts, int)
-            or (self.max_attempts < 1)
-        ):
-            raise ConfigurationError(f"max_attempts must be an int >= 1: {self.max_attempts!r}")
-        if self.backoff < 0 or self.max_backoff < 0 or self.backoff_multiplier < 1:
-            raise ConfigurationError("backoff and max_backoff must be >= 0, multiplier >= 1")
-        object.__setattr__(self, "retry_on", frozenset(self.retry_on))
-        unknown = self.retry_on - RETRYABLE
-        if unknown:
-            raise ConfigurationError(f"retry_on: unknown failure kinds {sorted(unknown)}")
-
-    def delay_after(self, attempt: int) -> int:
-        """Seconds to wait after failed attempt ``attempt`` (1-based)."""
-        wait = self.backoff * self.backoff_multiplier ** (attempt - 1)
-        return int(min(wait, self.max_backoff))
-
-
-@dataclass(frozen=True)
-class ActivityOptions:
-    """Where and how long an activity runs; each may be overridden per call."""
-
-    task_list: str | None = None
-    priority: int | None = None
-    schedule_to_start_timeout: Duration = "NONE"
-    start_to_close_timeout: Duration = 300
-    schedule_to_close_timeout: Duration = "NONE"
-    heartbeat_timeout: Duration = "NONE"
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-
-    def __post_init__(self) -> None:
-        _name(self.task_list, "task list")
-        for name in (
-            "schedule_to_start_timeout",
-            "start_to_close_timeout",
-            "schedule_to_close_timeout",
-            "heartbeat_timeout",
-        ):
-            _duration(getattr(self, name), name)
-        if self.priority is not None and (
-            isinstance(self.priority, bool) or not isinstance(self.priority, int)
-        ):
-            raise ConfigurationError(f"priority must be an int: {self.priority!r}")
-
-    def replace(self, **overrides: Any) -> ActivityOptions:
-        """These options with some replaced; retry fields may be given flat."""
-        retry_fields = {f.name for f in dataclasses.fields(RetryPolicy)}
-        retry = {key: overrides.pop(key) for key in list(overrides) if key in retry_fields}
-        unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
-        if unknown:
-            raise ConfigurationError(f"unknown activity options {sorted(unknown)}")
-        if retry:
-            overrides["retry"] = dataclasses.replace(self.retry, **retry)
-        return dataclasses.replace(self, **overrides)
-
-
-@dataclass(frozen=True)
-class WorkflowOptions:
-    """How a workflow runs when started (by a client, or as a child)."""
-
-    task_list: str | None = None
-    priority: int | None = None
-    execution_start_to_close_timeout: Duration = 365 * 24 * 3600
-    task_start_to_close_timeout: Duration = 60
-    child_policy: str = "TERMINATE"
-    workflow_id: str | None = None  # per call only: a child's workflow id
-
-    def __post_init__(self) -> None:
-        _name(self.task_list, "task list")
-        _name(self.workflow_id, "workflow id")
-        _duration(self.execution_start_to_close_timeout, "execution_start_to_close_timeout")
-        _duration(self.task_start_to_close_timeout, "task_start_to_close_timeout")
-        if self.child_policy not in CHILD_POLICIES:
-            raise ConfigurationError(f"child_policy must be one of {sorted(CHILD_POLICIES)}")
-
-    def replace(self, **overrides: Any) -> WorkflowOptions:
-        unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
-        if unknown:
-            raise ConfigurationError(f"unknown workflow options {sorted(unknown)}")
-        return dataclasses.replace(self, **overrides)
 
 
 @dataclass(frozen=True)
@@ -328,10 +196,12 @@ def _task_fields(
     input_serializer, input_store, result_serializer, result_store = channels
     return {
         "function": func,
-        "name": _name(func.__qualname__ if type_name is None else type_name, f"{prefix}_type")
+        "name": checked_name(
+            func.__qualname__ if type_name is None else type_name, f"{prefix}_type"
+        )
         or "",
-        "version": _name(version, f"{prefix}_version", 64) or "",
-        "domain": _name(domain, "swf_domain"),
+        "version": checked_name(version, f"{prefix}_version", 64) or "",
+        "domain": checked_name(domain, "swf_domain"),
         "input": _channel(input_serializer, input_store, "input"),
         "result": _channel(result_serializer, result_store, "result"),
     }
@@ -473,7 +343,8 @@ def cached(
         return CachedFunction(
             CachedDefinition(
                 function=func,
-                name=_name(func.__qualname__ if name is None else name, "cached name", 200) or "",
+                name=checked_name(func.__qualname__ if name is None else name, "cached name", 200)
+                or "",
                 result=_channel(result_data_serializer, result_data_store, "result"),
             )
         )

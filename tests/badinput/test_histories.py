@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from swflow import DistributedDecisionWorker, HistoryError, decide, decision_task
+from swflow import DistributedDecisionWorker, HistoryError, decision_task
+from swflow.replay import decide
 from swflow.replay.state import ExecutionState
 from swflow.swf.connection import devserver_client
+from swflow.worker.decision_task import DecisionTask
 from swflow.worker.pages import newer_events, parse_page
 
 STARTED = {
@@ -154,15 +156,17 @@ def test_the_worker_answers_nothing_on_a_broken_history_and_drops_its_cache(
     ]
     # Warm: the run's state was cached by an earlier task; the new events break it halfway.
     state = ExecutionState.from_events(known) if cache == "warm" else None
-    task = {
-        "taskToken": "t",
-        "startedEventId": 6,
-        "workflowExecution": {"workflowId": "w", "runId": "r"},
-        "workflowType": {"name": "Hostile", "version": "1"},
-        "events": broken if state is not None else [*known, *broken],
-        "run": run,
-        "history": state,
-    }
+    task = DecisionTask(
+        domain="d",
+        token="t",
+        started_event_id=6,
+        workflow_id="w",
+        run_id="r",
+        workflow_type={"name": "Hostile", "version": "1"},
+        events=broken if state is not None else [*known, *broken],
+        history=state,
+    )
+    assert task.run == run
     with caplog.at_level(logging.ERROR, logger="swflow.worker"):
         worker.handle("d", task)
     assert calls == []

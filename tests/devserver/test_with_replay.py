@@ -8,10 +8,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from swflow import Timer, activity_task, continue_as_new, decide, decision_task
+from swflow import Timer, activity_task, continue_as_new, decision_task
 from swflow.calls import decode_call
 from swflow.devserver import DevServer
 from swflow.payloads import default_codec
+from swflow.replay import decide
 from tests.devserver.conftest import DOMAIN
 
 ACTIVITIES = "acts"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-import swflow.testing
-from swflow import decide
+import swflow.testing.histories
+from swflow.replay import decide
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import Event, ExecutionState
 from swflow.replay.sticky import StickyDecider
@@ -67,7 +67,7 @@ def replay_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     sticky = StickyReplays()
     if hasattr(request.module, "decide"):
         monkeypatch.setattr(request.module, "decide", sticky)
-    monkeypatch.setattr(swflow.testing, "decide", sticky)
+    monkeypatch.setattr(swflow.testing.histories, "decide", sticky)
     try:
         yield "sticky"
     finally:

@@ -15,14 +15,12 @@ from swflow import (
     activity_task,
     cached,
     continue_as_new,
-    decide,
     decision_task,
-    decode,
     now,
-    parse_envelope,
 )
 from swflow.calls import decode_call
-from swflow.payloads import PayloadCodec
+from swflow.payloads import PayloadCodec, decode, parse_envelope
+from swflow.replay import decide
 from swflow.replay.snapshot import decide as snapshot_decide  # never swapped for sticky replays
 from swflow.serializers import MsgpackSerializer
 from swflow.stores import LocalDataStore, Ref

@@ -13,11 +13,11 @@ from swflow import (
     Timer,
     TimerCanceled,
     activity_task,
-    decide,
     decision_task,
     first_completed,
 )
 from swflow.payloads import PayloadCodec
+from swflow.replay import decide
 from swflow.swf.decisions import (
     CancelTimer,
     CompleteWorkflowExecution,

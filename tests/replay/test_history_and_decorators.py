@@ -7,15 +7,8 @@ from typing import Any
 import botocore.loaders
 import pytest
 
-from swflow import (
-    ConfigurationError,
-    HistoryError,
-    Timer,
-    activity_task,
-    cached,
-    decide,
-    decision_task,
-)
+from swflow import ConfigurationError, HistoryError, Timer, activity_task, cached, decision_task
+from swflow.replay import decide
 from swflow.replay.state import HANDLED_EVENT_TYPES, ExecutionState
 from swflow.serializers import MsgpackSerializer
 from swflow.swf.decisions import (

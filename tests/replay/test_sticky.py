@@ -14,7 +14,7 @@ from swflow import (
     decision_task,
     wait_all,
 )
-from swflow import decide as snapshot_decide  # not replaced by the sticky engine fixture
+from swflow.replay import decide as snapshot_decide
 from swflow.replay.state import ExecutionState
 from swflow.replay.sticky import StickyDecider
 from swflow.swf.decisions import CancelWorkflowExecution, CompleteWorkflowExecution

@@ -10,11 +10,11 @@ from swflow import (
     NonDeterministicWorkflowError,
     Promise,
     activity_task,
-    decide,
     decision_task,
     first_completed,
     wait_all,
 )
+from swflow.replay import decide
 from swflow.swf.decisions import CompleteWorkflowExecution, ScheduleActivityTask, StartTimer
 from swflow.testing import HistoryBuilder, run_workflow
 

@@ -7,12 +7,9 @@ come back as, and what it must refuse, with the path the error must name.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swflow.errors import DeserializationError, SerializationError, UnknownSerializerError
@@ -24,6 +21,7 @@ from swflow.serializers import (
     Serializer,
     serializer_from_spec,
 )
+from swflow.testing import SerializerCase, SerializerConformance
 from tests.protos import Record, RecordBatch
 
 
@@ -95,21 +93,12 @@ PROTOBUF_VALUES = st.builds(
 )
 
 
-@dataclass
-class Case:
-    serializer: Serializer
-    values: st.SearchStrategy[Any]
-    normalize: Callable[[Any], Any]
-    refused: list[tuple[Any, str, str]]  # (value, path named, type named)
-    garbage: list[bytes]
-    extra_specs: list[str] = field(default_factory=list)
-
-
-CASES = {
-    "json": Case(
+CASES: dict[str, SerializerCase] = {
+    "json": SerializerCase(
         JsonSerializer(),
-        JSON_VALUES,
-        _plain_normalize,
+        samples=[{"a": [1, 2.5, None, True, "é"]}, [], ""],
+        values=JSON_VALUES,
+        normalize=_plain_normalize,
         refused=[
             (b"raw", "$", "bytes"),
             ({"rows": [1, 2, {"blob": b"x"}]}, "$['rows'][2]['blob']", "bytes"),
@@ -123,10 +112,11 @@ CASES = {
         ],
         garbage=[b'{"a":', b"\xff\xfe\x00", b"[1,]", b"nan", b"[" * 100_000 + b"]" * 100_000],
     ),
-    "msgpack": Case(
+    "msgpack": SerializerCase(
         MsgpackSerializer(),
-        MSGPACK_VALUES,
-        _plain_normalize,
+        samples=[{"a": [1, 2.5, None, True, b"\x00"]}, [], b""],
+        values=MSGPACK_VALUES,
+        normalize=_plain_normalize,
         refused=[
             (2**64, "$", "int"),
             ({"big": [-(2**63) - 1]}, "$['big'][0]", "int"),
@@ -138,65 +128,40 @@ CASES = {
         ],
         garbage=[b"\x92\x01", b"\xc1", b"\xd4\x05\x00", b"\x81\x81\x01\x02\x03", b"\x01\x02"],
     ),
-    "protobuf": Case(
+    "protobuf": SerializerCase(
         ProtobufSerializer(Record),
-        PROTOBUF_VALUES,
-        lambda value: value,
+        samples=[Record(id=1, name="a", score=1.5, blob=b"\x00", tags=["t"]), Record()],
+        values=PROTOBUF_VALUES,
         refused=[
             ({"id": 1}, "$", "dict"),
             (RecordBatch(), "$", "RecordBatch"),
             (None, "$", "NoneType"),
         ],
         garbage=[b"\xff\xff\xff\xff", b"\x0a\x05ab", b"\x08"],
-        extra_specs=["protobuf:swflow.test.RecordBatch", "protobuf:google.protobuf.Struct"],
     ),
 }
-
-
-@pytest.fixture(params=sorted(CASES), scope="module")
-def case(request: pytest.FixtureRequest) -> Case:
-    return CASES[request.param]
 
 
 def test_every_registered_serializer_has_a_conformance_case() -> None:
     assert set(SERIALIZERS) == set(CASES)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_round_trip_of_every_accepted_value(case: Case, data: st.DataObject) -> None:
-    value = data.draw(case.values)
-    encoded = case.serializer.dumps(value)
-    assert isinstance(encoded, bytes)
-    assert case.serializer.loads(encoded) == case.normalize(value)
+class TestBuiltInSerializers(SerializerConformance):
+    """The public suite (`swflow.testing`), over every built-in serializer."""
+
+    @pytest.fixture(params=sorted(CASES))
+    def serializer_case(self, request: pytest.FixtureRequest) -> SerializerCase:
+        return CASES[request.param]
 
 
-def test_refused_values_name_their_type_and_path(case: Case) -> None:
-    for value, path, type_name in case.refused:
-        with pytest.raises(SerializationError) as caught:
-            case.serializer.dumps(value)
-        error = caught.value
-        assert not isinstance(error, DeserializationError)
-        assert (error.path, error.type_name) == (path, type_name), str(error)
-        assert type_name in str(error) and path in str(error)
-
-
-def test_garbage_bytes_raise_deserialization_error(case: Case) -> None:
-    for garbage in case.garbage:
-        with pytest.raises(DeserializationError) as caught:
-            case.serializer.loads(garbage)
-        assert caught.value.serializer == case.serializer.name
-
-
-def test_spec_rebuilds_an_equal_serializer(case: Case) -> None:
-    rebuilt = serializer_from_spec(case.serializer.spec)
-    assert rebuilt == case.serializer
-    assert type(rebuilt) is type(case.serializer)
+@pytest.mark.parametrize(
+    "spec", ["protobuf:swflow.test.RecordBatch", "protobuf:google.protobuf.Struct"]
+)
+def test_protobuf_specs_name_any_imported_message_type(spec: str) -> None:
     from google.protobuf import struct_pb2  # registers google.protobuf.Struct
 
     assert struct_pb2.Struct
-    for spec in case.extra_specs:
-        assert serializer_from_spec(spec).spec == spec
+    assert serializer_from_spec(spec).spec == spec
 
 
 @pytest.mark.parametrize("name", [name for name, case in CASES.items() if case.serializer.is_text])

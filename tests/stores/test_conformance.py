@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from swflow.stores import (
     store_for_ref,
 )
 from swflow.stores.base import sha256_hex
+from swflow.testing import OutOfBandStoreConformance, StoreConformance
 
 MB = 2**20
 
@@ -100,13 +100,38 @@ def test_every_registered_store_runs_the_suite() -> None:
     assert set(STORES.values()) <= {case.kind for case in CASES.values()}
 
 
-@pytest.mark.parametrize("size", [0, 1, MB])
-def test_round_trip(store: DataStore, size: int) -> None:
-    data = _payload(size)
-    ref = store.put(data)
-    assert ref.size == size
-    assert store.get(ref) == data
-    assert store.serves(ref)
+class TestEveryStore(StoreConformance):
+    """The public suite (`swflow.testing`), over every built-in store."""
+
+    @pytest.fixture
+    def store(self, case_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> DataStore:
+        return CASES[case_name].make(request, tmp_path)
+
+    def test_concurrent_puts_leave_no_partial_files(self, store: DataStore, tmp_path: Path) -> None:
+        self.test_concurrent_puts_of_the_same_content_agree(store)
+        assert list(tmp_path.rglob(".incoming-*")) == []
+
+    def test_the_registry_reader_is_of_the_writers_kind(self, store: DataStore) -> None:
+        ref = store.put(_payload(2048))
+        reader = store_for_ref(ref)
+        assert type(reader) is type(store) or isinstance(store, ThresholdDataStore)
+
+
+class TestOutOfBandStores(OutOfBandStoreConformance):
+    """Stores that keep bytes in files or objects notice what went missing or changed."""
+
+    @pytest.fixture(params=OUT_OF_BAND)
+    def store(self, request: pytest.FixtureRequest, tmp_path: Path) -> DataStore:
+        self.case = CASES[request.param]
+        return self.case.make(request, tmp_path)
+
+    def overwrite(self, store: DataStore, ref: Ref, data: bytes) -> None:
+        assert self.case.overwrite is not None
+        self.case.overwrite(store, ref, data)
+
+    def remove(self, store: DataStore, ref: Ref) -> None:
+        assert self.case.remove is not None
+        self.case.remove(store, ref)
 
 
 @pytest.mark.slow
@@ -138,54 +163,6 @@ def test_binary_travels_inline_as_base64() -> None:
     assert (ref.scheme, ref.location) == ("base64", "AP8Q")
 
 
-def test_put_is_idempotent_and_content_addressed(store: DataStore) -> None:
-    data = _payload(4096)
-    first, second = store.put(data), store.put(data)
-    assert first == second
-    if not first.inline:
-        assert first.sha256 == sha256_hex(data)
-        assert first.location.endswith(first.sha256)
-    assert store.get(second) == data
-
-
-def test_readers_follow_the_reference(store: DataStore) -> None:
-    """A default-configured store of the ref's scheme names the same payload."""
-    ref = store.put(_payload(2048))
-    reader = store_for_ref(ref)
-    assert type(reader) is type(store) or isinstance(store, ThresholdDataStore)
-    assert reader.serves(ref)
-
-
-@pytest.mark.parametrize("name", OUT_OF_BAND)
-def test_missing_payload_raises_not_found(
-    name: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    case = CASES[name]
-    store = case.make(request, tmp_path)
-    ref = store.put(_payload(4096))
-    assert case.remove is not None
-    case.remove(store, ref)
-    with pytest.raises(PayloadNotFoundError):
-        store.get(ref)
-
-
-@pytest.mark.parametrize("name", OUT_OF_BAND)
-@pytest.mark.parametrize("tamper", ["same size", "truncated"])
-@pytest.mark.parametrize("size", [4096, 9 * MB])  # large payloads are hashed while streamed
-def test_corrupted_bytes_raise_corrupt(
-    name: str, tamper: str, size: int, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    case = CASES[name]
-    store = case.make(request, tmp_path)
-    data = _payload(size)
-    ref = store.put(data)
-    bad = bytes([data[0] ^ 1]) + data[1:] if tamper == "same size" else data[:-1]
-    assert case.overwrite is not None
-    case.overwrite(store, ref, bad)
-    with pytest.raises(PayloadCorruptError):
-        store.get(ref)
-
-
 @pytest.mark.parametrize(
     "ref",
     [
@@ -197,31 +174,6 @@ def test_corrupted_bytes_raise_corrupt(
 def test_tampered_inline_references_raise_corrupt(ref: Ref) -> None:
     with pytest.raises(PayloadCorruptError):
         InlineDataStore().get(ref)
-
-
-def test_concurrent_puts_of_the_same_content(store: DataStore, tmp_path: Path) -> None:
-    data = _payload(MB)
-    refs: list[Ref] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def put() -> None:
-        try:
-            start.wait()
-            refs.append(store.put(data))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=put) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len(set(refs)) == 1
-    assert store.get(refs[0]) == data
-    leftovers = list(tmp_path.rglob(".incoming-*"))
-    assert leftovers == []
 
 
 def test_missing_bucket_raises_not_found(

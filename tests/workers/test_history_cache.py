@@ -17,6 +17,7 @@ from swflow import (
     decision_task,
 )
 from swflow.replay.state import ExecutionState
+from swflow.worker.decision_task import DecisionTask
 from swflow.worker.history_cache import HistoryCache
 from tests.workers.conftest import DOMAIN, serving
 
@@ -41,12 +42,12 @@ def _register(worker: DistributedDecisionWorker) -> None:
         worker.registrar.task_type(domain, definition, worker.target(definition)[1])
 
 
-def _whole_history(swf: Any, task: dict[str, Any]) -> list[dict[str, Any]]:
+def _whole_history(swf: Any, task: DecisionTask) -> list[dict[str, Any]]:
     pages = swf.get_paginator("get_workflow_execution_history").paginate(
-        domain=DOMAIN, execution=task["workflowExecution"]
+        domain=DOMAIN, execution={"workflowId": task.workflow_id, "runId": task.run_id}
     )
     events = [event for page in pages for event in page["events"]]
-    return [e for e in events if e["eventId"] <= task["startedEventId"]]
+    return [e for e in events if e["eventId"] <= task.started_event_id]
 
 
 class Recorder:
@@ -69,8 +70,8 @@ class Recorder:
         if task is None:
             return False
         self.requests.append(self._sent - sent)
-        self.fetched.append(len(task["events"]))
-        self.warm.append(task["history"] is not None)
+        self.fetched.append(len(task.events))
+        self.warm.append(task.history is not None)
         replayed: list[ExecutionState] = []
         fold = worker.history
         worker.history = lambda t: replayed.append(fold(t)) or replayed[-1]  # type: ignore[method-assign]
@@ -80,7 +81,7 @@ class Recorder:
             del worker.history
         (state,) = replayed  # what decide() replayed against: all of the history
         assert state == ExecutionState.from_events(_whole_history(self.swf, task))
-        assert state.last_event_id == task["startedEventId"]
+        assert state.last_event_id == task.started_event_id
         return True
 
 
@@ -145,8 +146,8 @@ def test_a_cache_ahead_of_the_history_is_dropped(swf: Any, client: WorkflowClien
     worker.histories.keep((DOMAIN, handle.workflow_id, handle.run_id), bogus)
     task = worker.poll(DOMAIN, TASK_LIST)
     assert task is not None
-    assert task["history"] is None
-    assert [e["eventId"] for e in task["events"]] == [1, 2, 3]
+    assert task.history is None
+    assert [e["eventId"] for e in task.events] == [1, 2, 3]
 
 
 @decision_task(swf_workflow_type="CacheChain", swf_task_list=TASK_LIST)
@@ -178,7 +179,7 @@ def test_a_warm_run_is_let_go_when_its_decision_fails(
         task = None
         while task is None:
             task = worker.poll(DOMAIN, TASK_LIST)
-        assert task["history"] is not None  # warm: the failure below meets a cached state
+        assert task.history is not None  # warm: the failure below meets a cached state
         with caplog.at_level(logging.ERROR, "swflow.worker"):
             worker.handle(DOMAIN, task)  # nondeterministic: logged, not answered
     assert "NON-DETERMINISTIC WORKFLOW" in caplog.text

@@ -12,44 +12,24 @@ from typing import Any
 from swflow.devserver.engine import Engine
 from swflow.devserver.faults import Fault
 from swflow.devserver.model import ActivityTask, ChildRef, Execution, TimerRef
+from swflow.swf.vocabulary import (
+    ACTIVITY_DEFAULTS,
+    CLOSE_DECISIONS,
+    DECISIONS,
+    decision_attributes_key,
+)
 
 from .executions import close_run, resolve_start, start_run
 
 __all__ = ["apply_decisions", "check_batch"]
 
 OPEN_LIMIT = 1000
-_CLOSE = {
-    "CompleteWorkflowExecution": "WorkflowExecutionCompleted",
-    "FailWorkflowExecution": "WorkflowExecutionFailed",
-    "CancelWorkflowExecution": "WorkflowExecutionCanceled",
-    "ContinueAsNewWorkflowExecution": "WorkflowExecutionContinuedAsNew",
-}
-_REQUIRED = {
-    "ScheduleActivityTask": ("activityType", "activityId"),
-    "RequestCancelActivityTask": ("activityId",),
-    "CompleteWorkflowExecution": (),
-    "FailWorkflowExecution": (),
-    "CancelWorkflowExecution": (),
-    "ContinueAsNewWorkflowExecution": (),
-    "RecordMarker": ("markerName",),
-    "StartTimer": ("timerId", "startToFireTimeout"),
-    "CancelTimer": ("timerId",),
-    "SignalExternalWorkflowExecution": ("workflowId", "signalName"),
-    "RequestCancelExternalWorkflowExecution": ("workflowId",),
-    "StartChildWorkflowExecution": ("workflowType", "workflowId"),
-    "ScheduleLambdaFunction": ("id", "name"),
-}
-_ACTIVITY_TIMEOUTS = {
-    "scheduleToStartTimeout": "defaultTaskScheduleToStartTimeout",
-    "scheduleToCloseTimeout": "defaultTaskScheduleToCloseTimeout",
-    "startToCloseTimeout": "defaultTaskStartToCloseTimeout",
-    "heartbeatTimeout": "defaultTaskHeartbeatTimeout",
-}
+_ACTIVITY_TIMEOUTS = {k: v for k, v in ACTIVITY_DEFAULTS.items() if k.endswith("Timeout")}
 
 
 def _attributes(decision: dict[str, Any]) -> dict[str, Any]:
     kind = decision["decisionType"]
-    value: dict[str, Any] = decision.get(kind[0].lower() + kind[1:] + "DecisionAttributes") or {}
+    value: dict[str, Any] = decision.get(decision_attributes_key(kind)) or {}
     return value
 
 
@@ -57,18 +37,18 @@ def check_batch(decisions: list[dict[str, Any]]) -> None:
     """Refuse a malformed batch as SWF does: whole, with a ValidationException."""
     for index, decision in enumerate(decisions, start=1):
         kind = decision.get("decisionType")
-        if kind not in _REQUIRED:
+        if not isinstance(kind, str) or kind not in DECISIONS:
             raise Fault(
                 "ValidationException",
                 f"decisions.{index}.member.decisionType: unknown decision type {kind!r}",
             )
-        missing = [name for name in _REQUIRED[kind] if name not in _attributes(decision)]
+        missing = [name for name in DECISIONS[kind].required if name not in _attributes(decision)]
         if missing:
             raise Fault(
                 "ValidationException",
                 f"decisions.{index}.member: {kind} requires {', '.join(missing)}",
             )
-        if kind in _CLOSE and index != len(decisions):
+        if kind in CLOSE_DECISIONS and index != len(decisions):
             raise Fault("ValidationException", "Close must be last decision in list")
 
 
@@ -80,7 +60,7 @@ def apply_decisions(
             break
         kind = decision["decisionType"]
         attributes = _attributes(decision)
-        if kind in _CLOSE:
+        if kind in CLOSE_DECISIONS:
             _close(engine, execution, kind, attributes, completed)
         else:
             _HANDLERS[kind](engine, execution, attributes, completed)
@@ -103,7 +83,7 @@ def _close(
     close_run(
         engine,
         execution,
-        _CLOSE[kind],
+        CLOSE_DECISIONS[kind],
         decisionTaskCompletedEventId=completed,
         result=a.get("result"),
         reason=a.get("reason"),

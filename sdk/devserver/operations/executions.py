@@ -13,17 +13,17 @@ from swflow.devserver.engine import Engine, _seconds
 from swflow.devserver.faults import Fault
 from swflow.devserver.model import Execution
 from swflow.devserver.paging import RawEvents, decode_token, encode_token, page, page_size
+from swflow.swf.vocabulary import CLOSE_STATUS, WORKFLOW_DEFAULTS
 
 __all__ = ["Executions", "close_run", "start_run"]
 
-_CLOSE_STATUS = {
-    "WorkflowExecutionCompleted": "COMPLETED",
-    "WorkflowExecutionFailed": "FAILED",
-    "WorkflowExecutionCanceled": "CANCELED",
-    "WorkflowExecutionTerminated": "TERMINATED",
-    "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW",
-    "WorkflowExecutionTimedOut": "TIMED_OUT",
-}
+_START = (  # a start's settings, each the request's or else the type's registered default
+    "taskList",
+    "executionStartToCloseTimeout",
+    "taskStartToCloseTimeout",
+    "childPolicy",
+    "taskPriority",
+)
 _CHILD_EVENT = {
     "COMPLETED": "ChildWorkflowExecutionCompleted",
     "FAILED": "ChildWorkflowExecutionFailed",
@@ -46,15 +46,13 @@ def resolve_start(
         raise Fault(
             "TypeDeprecatedFault", f"WorkflowType=[name={info.name}, version={info.version}]"
         )
-    defaults = info.defaults
+    given = {key: p.get(key) or info.defaults.get(WORKFLOW_DEFAULTS[key]) for key in _START}
     settings = {
-        "task_list": (p.get("taskList") or defaults.get("defaultTaskList") or {}).get("name"),
-        "execution_timeout": p.get("executionStartToCloseTimeout")
-        or defaults.get("defaultExecutionStartToCloseTimeout"),
-        "task_timeout": p.get("taskStartToCloseTimeout")
-        or defaults.get("defaultTaskStartToCloseTimeout"),
-        "child_policy": p.get("childPolicy") or defaults.get("defaultChildPolicy"),
-        "priority": int(p.get("taskPriority") or defaults.get("defaultTaskPriority") or 0),
+        "task_list": (given["taskList"] or {}).get("name"),
+        "execution_timeout": given["executionStartToCloseTimeout"],
+        "task_timeout": given["taskStartToCloseTimeout"],
+        "child_policy": given["childPolicy"],
+        "priority": int(given["taskPriority"] or 0),
     }
     missing = [
         k
@@ -118,7 +116,7 @@ def close_run(engine: Engine, execution: Execution, kind: str, **attributes: Any
     """Close a run with its closing event; tell the parent; abandon open work."""
     engine.event(execution, kind, **attributes)
     execution.status = "CLOSED"
-    execution.close_status = _CLOSE_STATUS[kind]
+    execution.close_status = CLOSE_STATUS[kind]
     execution.closed_at = engine.clock.now()
     if engine.open_by_id.get((execution.domain, execution.workflow_id)) == execution.run_id:
         del engine.open_by_id[(execution.domain, execution.workflow_id)]

@@ -17,34 +17,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from swflow.calls import encode_call
+from swflow.payloads import PayloadCodec, default_codec
 from swflow.replay.snapshot import DecisionResult, decide
-from swflow.replay.state import attributes_key
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
 from swflow.swf.decisions import Decision
+from swflow.swf.vocabulary import DECISIONS, attributes_key
+from swflow.worker.activity_run import run_activity
 from swflow.workflow.decorators import ActivityTask
-
-from .calls import decode_call
-from .payloads import PayloadCodec, default_codec
 
 __all__ = ["HistoryBuilder", "run_workflow"]
 
 _EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
-
-# Decision type -> (event type it becomes, attribute renames).
-_DECISION_EVENTS = {
-    "ScheduleActivityTask": "ActivityTaskScheduled",
-    "RequestCancelActivityTask": "ActivityTaskCancelRequested",
-    "StartTimer": "TimerStarted",
-    "RecordMarker": "MarkerRecorded",
-    "StartChildWorkflowExecution": "StartChildWorkflowExecutionInitiated",
-    "SignalExternalWorkflowExecution": "SignalExternalWorkflowExecutionInitiated",
-    "RequestCancelExternalWorkflowExecution": "RequestCancelExternalWorkflowExecutionInitiated",
-    "CompleteWorkflowExecution": "WorkflowExecutionCompleted",
-    "FailWorkflowExecution": "WorkflowExecutionFailed",
-    "CancelWorkflowExecution": "WorkflowExecutionCanceled",
-    "ContinueAsNewWorkflowExecution": "WorkflowExecutionContinuedAsNew",
-}
 
 
 def _payload(value: Any, raw: str | None) -> str | None:
@@ -153,7 +138,7 @@ class HistoryBuilder:
                 "workflowType": {"name": "w", "version": "1"},
             }
             attributes.pop("workflowTypeVersion", None)
-        return self.add(_DECISION_EVENTS[kind], **attributes)
+        return self.add(DECISIONS[kind].event, **attributes)
 
     # Outcomes arriving from outside the decider (each schedules a decision task).
 
@@ -183,9 +168,19 @@ class HistoryBuilder:
             activity_id, "ActivityTaskCompleted", result=_payload(result, raw_result)
         )
 
-    def fail_activity(self, activity_id: str, reason: str = "Error", details: Any = None) -> int:
+    def fail_activity(
+        self,
+        activity_id: str,
+        reason: str = "Error",
+        details: Any = None,
+        *,
+        raw_details: str | None = None,
+    ) -> int:
         return self._close_activity(
-            activity_id, "ActivityTaskFailed", reason=reason, details=_payload(details, None)
+            activity_id,
+            "ActivityTaskFailed",
+            reason=reason,
+            details=_payload(details, raw_details),
         )
 
     def time_out_activity(self, activity_id: str, timeout_type: str = "START_TO_CLOSE") -> int:
@@ -260,21 +255,24 @@ def run_workflow(
 ) -> tuple[DecisionResult, HistoryBuilder]:
     """Drive ``workflow`` to its end in memory, running ``activities`` in-process.
 
-    Each decision task is answered by `decide`; every scheduled activity runs at once
-    (in scheduling order, through its real input and result channels); timers fire
-    at once. Returns the last decision result and the history.
+    Each decision task is answered by `decide`; every scheduled activity runs at once,
+    in scheduling order, through the activity worker's own `run_activity` (the same
+    input decoding, result encoding and failure reasons and details); the input is
+    packed as a client's start packs it; timers fire at once. Returns the last decision
+    result and the history.
     """
     codec = codec or default_codec()
     definition = workflow.definition
-    serializer = definition.input.serializer
     history = HistoryBuilder(
         definition.name,
         definition.version,
-        raw_input=codec.encode(
-            serializer.pack_arguments(args, kwargs),
-            serializer,
-            definition.input.store,
+        raw_input=encode_call(
+            args,
+            kwargs,
+            definition.input,
+            codec,
             field="input",
+            owner=f"workflow {definition.name} {definition.version}",
         ),
     )
     known = {(a.definition.name, a.definition.version): a.definition for a in activities}
@@ -287,23 +285,16 @@ def run_workflow(
             swf = decision.to_swf()
             if swf["decisionType"] == "ScheduleActivityTask":
                 attributes = swf["scheduleActivityTaskDecisionAttributes"]
-                activity = known[
-                    attributes["activityType"]["name"], attributes["activityType"]["version"]
-                ]
-                call_args, call_kwargs = decode_call(attributes.get("input"), codec)
-                try:
-                    value = activity.function(*call_args, **call_kwargs)
-                except Exception as exc:
-                    history.fail_activity(
-                        attributes["activityId"], type(exc).__name__, {"message": str(exc)}
-                    )
-                    continue
-                history.complete_activity(
-                    attributes["activityId"],
-                    raw_result=codec.encode(
-                        value, activity.result.serializer, activity.result.store, field="result"
-                    ),
+                kind = attributes["activityType"]
+                outcome = run_activity(
+                    known[kind["name"], kind["version"]], attributes.get("input"), codec
                 )
+                if outcome.kind == "completed":
+                    history.complete_activity(attributes["activityId"], raw_result=outcome.result)
+                else:
+                    history.fail_activity(
+                        attributes["activityId"], outcome.reason or "", raw_details=outcome.details
+                    )
             elif swf["decisionType"] == "StartTimer":
                 timer_id = swf["startTimerDecisionAttributes"]["timerId"]
                 if swf["startTimerDecisionAttributes"]["startToFireTimeout"] != "0":

@@ -1,0 +1,92 @@
+"""What the execution state holds per call site: activities, timers, markers, signals,
+children, each as the history last left it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ActivityState",
+    "ChildState",
+    "MarkerState",
+    "SignalState",
+    "TaskState",
+    "TimerState",
+]
+
+
+@dataclass(slots=True)
+class TaskState:
+    """An activity or a child workflow: its type and, once closed, how it closed.
+
+    ``status`` starts as scheduled (activities) or initiated (children); it ends as
+    completed, failed, timed_out or canceled, terminated (children), or
+    schedule_failed / start_failed when SWF refused the decision (``cause`` says why).
+    """
+
+    name: str
+    version: str
+    status: str
+    result: str | None = None
+    reason: str | None = None
+    details: str | None = None
+    timeout_type: str | None = None
+    cause: str | None = None
+    closed_event_id: int = 0
+
+    @property
+    def failure(self) -> str:
+        """Why it did not complete: SWF's reason, timeout type or cause, or the status."""
+        return self.reason or self.timeout_type or self.cause or self.status
+
+    def close(self, status: str, event_id: int, attributes: dict[str, Any]) -> None:
+        self.status = status
+        self.closed_event_id = event_id
+        self.result = attributes.get("result")
+        self.reason = attributes.get("reason")
+        self.details = attributes.get("details")
+        self.timeout_type = attributes.get("timeoutType")
+
+
+@dataclass(slots=True)
+class ActivityState(TaskState):
+    """One activity task, by activity id."""
+
+    activity_id: str = ""
+    scheduled_event_id: int = 0
+    cancel_requested: bool = False
+
+
+@dataclass(slots=True)
+class TimerState:
+    """One timer, by timer id: started, fired, canceled or start_failed."""
+
+    timer_id: str
+    started_event_id: int = 0
+    status: str = "started"
+    cause: str | None = None
+    closed_event_id: int = 0
+
+
+@dataclass(slots=True)
+class MarkerState:
+    name: str
+    details: str | None
+    event_id: int
+
+
+@dataclass(slots=True)
+class SignalState:
+    name: str
+    input: str | None
+    event_id: int
+
+
+@dataclass(slots=True)
+class ChildState(TaskState):
+    """One child workflow, by workflow id."""
+
+    workflow_id: str = ""
+    initiated_event_id: int = 0
+    run_id: str | None = None
