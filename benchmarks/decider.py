@@ -103,7 +103,7 @@ def _timed_decision(worker: DistributedDecisionWorker) -> tuple[float, Any]:
     assert task is not None
     result = worker.decide("bench", task)
     worker.remember(task, result, answered=True)  # as handle() does once SWF accepted it
-    json.dumps({"taskToken": task["taskToken"], "decisions": result.to_swf()})
+    json.dumps({"taskToken": task.token, "decisions": result.to_swf()})
     return time.process_time() - begin, task
 
 
@@ -136,7 +136,7 @@ def one_decision(steps: int, runs: int) -> tuple[list[float], list[float], int]:
         _timed_decision(worker)
         pages.hand_out(starts[-1])
         cost, task = _timed_decision(worker)
-        assert task["history"] is not None and task["decider"] is not None
+        assert task.history is not None and task.decider is not None
         warm.append(cost)
         worker.histories.clear()  # its decider thread would keep the whole run alive
     return cold, warm, starts[-1]

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
@@ -153,7 +153,10 @@ class WorkflowClient:
         return list(self._list("list_closed_workflow_executions", workflow_id, since))
 
     def _list(
-        self, operation: str, workflow_id: str | None, since: datetime | None
+        self,
+        operation: Literal["list_open_workflow_executions", "list_closed_workflow_executions"],
+        workflow_id: str | None,
+        since: datetime | None,
     ) -> Iterator[RunInfo]:
         params: dict[str, Any] = {
             "domain": self._domain(None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -37,7 +38,9 @@ class RunInfo:
     open_counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_swf(cls, info: dict[str, Any], open_counts: dict[str, int] | None = None) -> RunInfo:
+    def from_swf(
+        cls, info: Mapping[str, Any], open_counts: Mapping[str, int] | None = None
+    ) -> RunInfo:
         execution, kind = info["execution"], info["workflowType"]
         return cls(
             workflow_id=execution["workflowId"],

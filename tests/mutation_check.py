@@ -36,14 +36,14 @@ class Mutation:
 MUTATIONS = [
     Mutation(
         "warm poll pages the whole history",
-        "sdk/decision_worker.py",
+        "sdk/worker/decision.py",
         'while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:',
         'while page.get("nextPageToken"):',
         ("tests/workers/test_history_cache.py::test_a_warm_cache_fetches_only_the_new_events",),
     ),
     Mutation(
         "no open-activity limit",
-        "sdk/devserver/decisions.py",
+        "sdk/devserver/operations/decisions.py",
         "if len(execution.activities) >= OPEN_LIMIT:",
         "if False:",
         (
@@ -52,7 +52,7 @@ MUTATIONS = [
     ),
     Mutation(
         "no open-timer limit",
-        "sdk/devserver/decisions.py",
+        "sdk/devserver/operations/decisions.py",
         "if len(execution.timers) >= OPEN_LIMIT",
         "if False",
         (
@@ -61,7 +61,7 @@ MUTATIONS = [
     ),
     Mutation(
         "no open-child limit",
-        "sdk/devserver/decisions.py",
+        "sdk/devserver/operations/other_runs.py",
         "if len(execution.children) >= OPEN_LIMIT:",
         "if False:",
         (
@@ -70,7 +70,7 @@ MUTATIONS = [
     ),
     Mutation(
         "a warm run's state kept after a failed decision",
-        "sdk/decision_worker.py",
+        "sdk/worker/decision.py",
         "if result is None or result.closes or task.history is None:",
         "if result is not None and result.closes or task.history is None:",
         (
@@ -80,7 +80,7 @@ MUTATIONS = [
     ),
     Mutation(
         "one task more at once than the concurrency",
-        "sdk/worker.py",
+        "sdk/worker/base.py",
         "for number in range(self.concurrency - len(threads)):",
         "for number in range(self.concurrency + 1 - len(threads)):",
         (
@@ -89,7 +89,7 @@ MUTATIONS = [
     ),
     Mutation(
         "@cached re-run on replay (the recorded value returned)",
-        "sdk/callsites.py",
+        "sdk/replay/callsites.py",
         "if marker is not None:",
         "if marker is not None and definition.function(*args, **kwargs) is not marker:",
         (
@@ -97,8 +97,30 @@ MUTATIONS = [
         ),
     ),
     Mutation(
+        "an option never reaches the wire",
+        "sdk/workflow/options.py",
+        'heartbeat_timeout: Duration = field(default="NONE", '
+        'metadata=_sent_as("heartbeat_timeout"))',
+        'heartbeat_timeout: Duration = "NONE"',
+        ("tests/replay/test_options_reach_the_wire.py",),
+    ),
+    Mutation(
+        "the fast page schema misses a field the reader uses",
+        "sdk/replay/state.py",
+        '"WorkflowExecutionSignaled": (_signaled, ("signalName", "input")),',
+        '"WorkflowExecutionSignaled": (_signaled, ("signalName",)),',
+        ("tests/replay/test_vocabulary.py",),
+    ),
+    Mutation(
+        "a fault left unmapped",
+        "sdk/swf/faults.py",
+        '"ValidationException": ValidationFault,',
+        "",
+        ("tests/workers/test_fault_boundary.py",),
+    ),
+    Mutation(
         "now() not recorded",
-        "sdk/clock.py",
+        "sdk/workflow/clock.py",
         '@cached(name="swflow.now")',
         "# (mutation: not recorded)",
         (

@@ -119,8 +119,13 @@ def _imports_of(package: str) -> dict[str, set[str]]:
         (
             "swflow.devserver",
             # botocore's service model: the devserver validates requests against it
-            ("swflow.devserver", "swflow.swf.vocabulary", "swflow.errors", "botocore.loaders")
-            + ("botocore.model",),
+            (
+                "swflow.devserver",
+                "swflow.swf.vocabulary",
+                "swflow.errors",
+                "botocore.loaders",
+                "botocore.model",
+            ),
         ),
         (
             "swflow.workflow",

@@ -3,6 +3,8 @@
 Exit codes scripts can trust: 0 success; 1 the workflow failed (or was canceled,
 terminated, timed out) or a replay found a mismatch; 2 bad arguments or input; 3 no
 such workflow, run or payload; 4 configuration, connection or store trouble.
+
+The top layer: it may import everything (one file per concern); nothing imports it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ class Clock:
     """Seconds since the epoch, optionally shifted forward.
 
     With ``skipping`` on, the server jumps the clock to its next deadline whenever
-    nothing is runnable (see `Engine.skip_time_if_idle`), so a one-hour timer fires
+    nothing is runnable (see `Scheduler._idle`), so a one-hour timer fires
     as soon as the workflow has nothing else to do. `advance` moves it by hand.
     """
 

@@ -29,6 +29,9 @@ from .store import Store
 
 __all__ = ["EVENT_LIMIT", "Engine"]
 
+OPEN_LIMIT = 1000
+"""SWF's cap on open activities, timers and children, each, per run."""
+
 EVENT_LIMIT = 25_000
 """Events per run; SWF terminates a run that would exceed it."""
 

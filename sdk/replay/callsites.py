@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from typing import Any
 
 from swflow.calls import encode_call, resolved_promise
@@ -38,8 +37,6 @@ from swflow.swf.decisions import (
     StartTimer,
 )
 from swflow.workflow.decorators import (
-    CACHED_ERROR_MARKER,
-    CACHED_VALUE_MARKER,
     ActivityCall,
     CachedDefinition,
     TaskDefinition,
@@ -49,12 +46,11 @@ from swflow.workflow.decorators import (
 from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Blocked, Promise, TimerPromise
 
+from .determinism import WAKEUP_PREFIX, mismatch, unclaimed
 from .state import ExecutionState
 
 __all__ = ["WAKEUP_PREFIX", "CallSites"]
 
-WAKEUP_PREFIX = "swflow.more."
-"""Timers that only make SWF hand out the next decision task (see replay._within_limit)."""
 _UNSAFE_ID = re.compile(r"[:/|\x00-\x1f\x7f-\x9f]")
 
 
@@ -396,11 +392,8 @@ class CallSites:
         recorded: ActivityState | ChildState,
     ) -> None:
         """The history's item under this id must be what the code asks for now."""
-        if asked.name != recorded.name or asked.version != recorded.version:
-            error = NonDeterministicWorkflowError(
-                f"{label}: the code now asks for {asked.name} {asked.version} where the "
-                f"history recorded {recorded.name} {recorded.version}"
-            )
+        error = mismatch(label, asked, recorded)
+        if error is not None:
             self.nondeterminism = self.nondeterminism or error
             raise error
 
@@ -410,39 +403,11 @@ class CallSites:
         Only items added since the last clean check are looked at: the history's
         records only grow, at the end, and what was visited stays visited.
         """
-        state, (activities, timers, children) = self.state, self.checked
-        items = [
-            *(i for i in _added(state.activities, activities) if i not in self.visited),
-            *(
-                i
-                for i in _added(state.timers, timers)
-                if i not in self.visited and not i.startswith(WAKEUP_PREFIX)
-            ),
-            *(
-                f"child {i}"
-                for i in _added(state.children, children)
-                if f"child:{i}" not in self.visited
-            ),
-        ]
-        recorded: dict[str, int] = {}
-        for name, markers in self.state.markers.items():
-            for prefix in (CACHED_VALUE_MARKER, CACHED_ERROR_MARKER):
-                if name.startswith(prefix):
-                    function = name.removeprefix(prefix)
-                    recorded[function] = recorded.get(function, 0) + len(markers)
-        items += [
-            f"cached {function} call {self.cached_calls.get(function, 0) + 1} of {total}"
-            for function, total in recorded.items()
-            if total > self.cached_calls.get(function, 0)
-        ]
+        items = unclaimed(self.state, self.visited, self.checked, self.cached_calls)
         if not items:
+            state = self.state
             self.checked = (len(state.activities), len(state.timers), len(state.children))
-        return sorted(set(items))
-
-
-def _added(records: dict[str, Any], checked: int) -> Iterator[str]:
-    """The ids of all but the first ``checked`` records (dicts keep insertion order)."""
-    return islice(reversed(records), len(records) - checked)
+        return items
 
 
 def _waits_on_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

@@ -1,4 +1,8 @@
-"""The replay engine: history in, decisions out. A pure function.
+"""Snapshot replay: history in, decisions out.
+
+Deterministic rather than pure: it never talks to SWF, but it reads a payload store
+when the code reads an out-of-band value, and runs a ``@cached`` function the first
+time its call site is reached. The same history and stores give the same decisions.
 
 ``decide(history, workflow)`` runs the decider from the start against the whole
 history (snapshot replay). Every call site gets a deterministic id from a
@@ -6,7 +10,8 @@ per-execution sequence; what the history recorded under that id is checked again
 what the code asks for now. The run of the function ends when it returns (complete),
 raises (fail), calls `continue_as_new`, or reads a promise that is not ready (the
 decisions so far go out and the next decision task replays again). `run_decider` and
-`answer` are shared with `swflow.sticky`, whose deciders go on instead of replaying.
+`answer` are shared with `StickyDecider` (`swflow.replay.sticky`), which goes on
+instead of replaying.
 """
 
 from __future__ import annotations

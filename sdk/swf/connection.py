@@ -8,11 +8,14 @@ swflow client at a devserver. Only the domain has a variable of its own.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from swflow.errors import ConfigurationError
 
 from .faults import FaultMapping
+
+if TYPE_CHECKING:  # boto3's SWF client, typed by mypy-boto3-swf (a dev dependency)
+    from mypy_boto3_swf.client import SWFClient
 
 __all__ = [
     "DOMAIN_VARIABLE",
@@ -27,7 +30,9 @@ LONG_POLL_READ_TIMEOUT = 70  # SWF holds a long poll for up to 60 s
 _ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_SWF", "AWS_ENDPOINT_URL")
 
 
-def swf_client(client: Any = None, *, endpoint: str | None = None, connections: int = 10) -> Any:
+def swf_client(
+    client: Any = None, *, endpoint: str | None = None, connections: int = 10
+) -> SWFClient:
     """``client`` if given, else a boto3 SWF client configured for long polls; either way
     behind the fault boundary (`swflow.swf.faults.FaultMapping`).
 
@@ -36,7 +41,9 @@ def swf_client(client: Any = None, *, endpoint: str | None = None, connections: 
     used when nothing is configured, rather than failing.
     """
     if client is not None:
-        return client if isinstance(client, FaultMapping) else FaultMapping(client)
+        return cast(
+            "SWFClient", client if isinstance(client, FaultMapping) else FaultMapping(client)
+        )
     import boto3
     from botocore.exceptions import NoRegionError
 
@@ -49,29 +56,28 @@ def swf_client(client: Any = None, *, endpoint: str | None = None, connections: 
     if overridden and session.get_credentials() is None:
         placeholder = "devserver"
     try:
-        return FaultMapping(
-            session.client(
-                "swf",
-                region_name=region,
-                endpoint_url=endpoint,
-                aws_access_key_id=placeholder,
-                aws_secret_access_key=placeholder,
-                config=_config(connections),
-            )
+        raw = session.client(
+            "swf",
+            region_name=region,
+            endpoint_url=endpoint,
+            aws_access_key_id=placeholder,
+            aws_secret_access_key=placeholder,
+            config=_config(connections),
         )
     except NoRegionError:
         raise ConfigurationError(
             "no AWS region configured for SWF: set AWS_DEFAULT_REGION (or a profile's "
             "region), or AWS_ENDPOINT_URL_SWF to use a devserver"
         ) from None
+    return cast("SWFClient", FaultMapping(raw))
 
 
-def devserver_client(endpoint: str, *, connections: int = 10) -> Any:
+def devserver_client(endpoint: str, *, connections: int = 10) -> SWFClient:
     """A boto3 SWF client for a devserver at ``endpoint`` (placeholder credentials),
     behind the fault boundary."""
     import boto3
 
-    return FaultMapping(
+    return swf_client(
         boto3.session.Session().client(
             "swf",
             endpoint_url=endpoint,

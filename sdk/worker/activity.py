@@ -52,10 +52,10 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
     default_concurrency = 4
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
-        task: dict[str, Any] = self.client.poll_for_activity_task(
+        task = self.client.poll_for_activity_task(
             domain=domain, taskList={"name": task_list}, identity=self.identity
         )
-        return task if task.get("taskToken") else None
+        return dict(task) if task.get("taskToken") else None
 
     def handle(self, domain: str, task: dict[str, Any]) -> None:
         execution, kind = task["workflowExecution"], task["activityType"]

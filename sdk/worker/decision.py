@@ -25,7 +25,7 @@ started yet.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from swflow.errors import (
     HistoryError,
@@ -46,6 +46,9 @@ from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import newer_events
 from .raw_pages import RawPolls
+
+if TYPE_CHECKING:
+    from mypy_boto3_swf.type_defs import DecisionTypeDef
 
 __all__ = ["DistributedDecisionWorker"]
 
@@ -224,9 +227,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         try:
             for definition in result.tasks:
                 self.scheduled(domain, definition)
-            self.client.respond_decision_task_completed(
-                taskToken=task.token, decisions=result.to_swf()
-            )
+            decisions = cast("list[DecisionTypeDef]", result.to_swf())  # typed by to_swf()
+            self.client.respond_decision_task_completed(taskToken=task.token, decisions=decisions)
         except UnknownResourceFault as exc:  # timed out meanwhile, or the run closed
             log.warning("decision for %s not accepted: %s", task.where, exc)
             return False

@@ -4,7 +4,7 @@ botocore spends ~25 µs per history event building its response dicts, far more 
 the replay itself. `RawPolls` lets a decision worker keep everything botocore does for
 a request (credentials, SigV4, retries, endpoints, error parsing) and skip only the
 parsing of successful PollForDecisionTask bodies: a ``before-parse`` handler takes the
-body aside and hands botocore an empty document; `swflow.pages.parse_page` then reads
+body aside and hands botocore an empty document; `swflow.worker.pages.parse_page` reads
 just the fields the replay uses.
 
 The handler acts only inside `RawPolls.poll`, on the calling thread, so a client shared

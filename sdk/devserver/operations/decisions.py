@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from swflow.devserver.engine import Engine
+from swflow.devserver.engine import OPEN_LIMIT, Engine
 from swflow.devserver.faults import Fault
-from swflow.devserver.model import ActivityTask, ChildRef, Execution, TimerRef
+from swflow.devserver.model import ActivityTask, Execution, TimerRef
 from swflow.swf.vocabulary import (
     ACTIVITY_DEFAULTS,
     CLOSE_DECISIONS,
@@ -20,10 +20,10 @@ from swflow.swf.vocabulary import (
 )
 
 from .executions import close_run, resolve_start, start_run
+from .other_runs import reach_external, refuse_lambda, start_child
 
 __all__ = ["apply_decisions", "check_batch"]
 
-OPEN_LIMIT = 1000
 _ACTIVITY_TIMEOUTS = {k: v for k, v in ACTIVITY_DEFAULTS.items() if k.endswith("Timeout")}
 
 
@@ -323,151 +323,18 @@ def _cancel_timer(engine: Engine, execution: Execution, a: dict[str, Any], compl
     )
 
 
-def _start_child(engine: Engine, execution: Execution, a: dict[str, Any], completed: int) -> None:
-    kind, workflow_id = a["workflowType"], a["workflowId"]
-
-    def failed(cause: str, initiated: int = 0) -> None:
-        engine.event(
-            execution,
-            "StartChildWorkflowExecutionFailed",
-            workflowType=kind,
-            workflowId=workflow_id,
-            cause=cause,
-            initiatedEventId=initiated,
-            decisionTaskCompletedEventId=completed,
-            control=a.get("control"),
-        )
-
-    try:
-        settings = resolve_start(engine, execution.domain, kind, a)
-    except Fault as fault:
-        return failed(
-            "WORKFLOW_TYPE_DEPRECATED"
-            if fault.code == "TypeDeprecatedFault"
-            else "WORKFLOW_TYPE_DOES_NOT_EXIST"
-            if fault.code == "UnknownResourceFault"
-            else "DEFAULT_TASK_LIST_UNDEFINED"
-        )
-    if len(execution.children) >= OPEN_LIMIT:
-        return failed("OPEN_CHILDREN_LIMIT_EXCEEDED")
-    initiated = engine.event(
-        execution,
-        "StartChildWorkflowExecutionInitiated",
-        workflowId=workflow_id,
-        workflowType=kind,
-        control=a.get("control"),
-        input=a.get("input"),
-        executionStartToCloseTimeout=settings["execution_timeout"],
-        taskList={"name": settings["task_list"]},
-        taskPriority=str(settings["priority"]),
-        decisionTaskCompletedEventId=completed,
-        childPolicy=settings["child_policy"],
-        taskStartToCloseTimeout=settings["task_timeout"],
-        tagList=a.get("tagList"),
-    )
-    if (execution.domain, workflow_id) in engine.open_by_id:
-        return failed("WORKFLOW_ALREADY_RUNNING", initiated)
-    parent = {
-        "workflowId": execution.workflow_id,
-        "runId": execution.run_id,
-        "initiatedEventId": initiated,
-    }
-    child = start_run(
-        engine, execution.domain, workflow_id, kind, settings, request=a, parent=parent
-    )
-    reference = ChildRef(workflow_id, initiated, kind["name"], kind["version"], child.run_id)
-    execution.children[workflow_id] = reference
-    reference.started_event_id = engine.event(
-        execution,
-        "ChildWorkflowExecutionStarted",
-        initiatedEventId=initiated,
-        workflowExecution={"workflowId": workflow_id, "runId": child.run_id},
-        workflowType=kind,
-    )
-    return None
-
-
-def _external(
-    engine: Engine, execution: Execution, a: dict[str, Any], completed: int, *, signal: bool
-) -> None:
-    prefix = (
-        "SignalExternalWorkflowExecution" if signal else "RequestCancelExternalWorkflowExecution"
-    )
-    initiated = engine.event(
-        execution,
-        f"{prefix}Initiated",
-        workflowId=a["workflowId"],
-        runId=a.get("runId"),
-        signalName=a.get("signalName") if signal else None,
-        input=a.get("input"),
-        control=a.get("control"),
-        decisionTaskCompletedEventId=completed,
-    )
-    try:
-        target = engine.execution(execution.domain, a["workflowId"], a.get("runId"), open_only=True)
-    except Fault:
-        engine.event(
-            execution,
-            f"{prefix}Failed",
-            workflowId=a["workflowId"],
-            runId=a.get("runId"),
-            cause="UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION",
-            initiatedEventId=initiated,
-            decisionTaskCompletedEventId=completed,
-            control=a.get("control"),
-        )
-        return
-    sender = {"workflowId": execution.workflow_id, "runId": execution.run_id}
-    if signal:
-        engine.event(
-            target,
-            "WorkflowExecutionSignaled",
-            signalName=a["signalName"],
-            input=a.get("input"),
-            externalWorkflowExecution=sender,
-            externalInitiatedEventId=initiated,
-        )
-    else:
-        target.cancel_requested = True
-        engine.event(
-            target,
-            "WorkflowExecutionCancelRequested",
-            externalWorkflowExecution=sender,
-            externalInitiatedEventId=initiated,
-        )
-    engine.event(
-        execution,
-        "ExternalWorkflowExecutionSignaled"
-        if signal
-        else "ExternalWorkflowExecutionCancelRequested",
-        workflowExecution={"workflowId": target.workflow_id, "runId": target.run_id},
-        initiatedEventId=initiated,
-    )
-
-
-def _lambda(engine: Engine, execution: Execution, a: dict[str, Any], completed: int) -> None:
-    engine.event(
-        execution,
-        "ScheduleLambdaFunctionFailed",
-        id=a["id"],
-        name=a["name"],
-        cause="LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION",
-        decisionTaskCompletedEventId=completed,
-    )
-
-
 _HANDLERS = {
     "ScheduleActivityTask": _schedule_activity,
     "RequestCancelActivityTask": _request_cancel_activity,
     "RecordMarker": _record_marker,
     "StartTimer": _start_timer,
     "CancelTimer": _cancel_timer,
-    "StartChildWorkflowExecution": _start_child,
-    "SignalExternalWorkflowExecution": lambda engine, execution, a, completed: _external(
+    "StartChildWorkflowExecution": start_child,
+    "SignalExternalWorkflowExecution": lambda engine, execution, a, completed: reach_external(
         engine, execution, a, completed, signal=True
     ),
-    "RequestCancelExternalWorkflowExecution": lambda engine, execution, a, completed: _external(
-        engine, execution, a, completed, signal=False
+    "RequestCancelExternalWorkflowExecution": lambda engine, execution, a, completed: (
+        reach_external(engine, execution, a, completed, signal=False)
     ),
-    "ScheduleLambdaFunction": _lambda,
+    "ScheduleLambdaFunction": refuse_lambda,
 }

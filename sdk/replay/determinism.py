@@ -1,0 +1,72 @@
+"""What makes a replay nondeterministic: a recorded item of another type under a call
+site's id, or recorded items no call site claims any more (the code changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from swflow.errors import NonDeterministicWorkflowError
+from swflow.workflow.decorators import CACHED_ERROR_MARKER, CACHED_VALUE_MARKER, TaskDefinition
+
+from .records import ActivityState, ChildState
+from .state import ExecutionState
+
+__all__ = ["WAKEUP_PREFIX", "mismatch", "unclaimed"]
+
+WAKEUP_PREFIX = "swflow.more."
+"""Timers that only make SWF hand out the next decision task (see snapshot._within_limit)."""
+
+
+def mismatch(
+    label: str, asked: TaskDefinition, recorded: ActivityState | ChildState
+) -> NonDeterministicWorkflowError | None:
+    """The error when the history's item under this id is not what the code asks for."""
+    if asked.name == recorded.name and asked.version == recorded.version:
+        return None
+    return NonDeterministicWorkflowError(
+        f"{label}: the code now asks for {asked.name} {asked.version} where the "
+        f"history recorded {recorded.name} {recorded.version}"
+    )
+
+
+def unclaimed(
+    state: ExecutionState,
+    visited: set[str],
+    checked: tuple[int, int, int],
+    cached_calls: dict[str, int],
+) -> list[str]:
+    """History items no call site claimed: evidence the code changed.
+
+    Only items added since the last clean check (``checked``: activities, timers and
+    children then) are looked at: the history's records only grow, at the end, and
+    what was visited stays visited.
+    """
+    activities, timers, children = checked
+    items = [
+        *(i for i in _added(state.activities, activities) if i not in visited),
+        *(
+            i
+            for i in _added(state.timers, timers)
+            if i not in visited and not i.startswith(WAKEUP_PREFIX)
+        ),
+        *(f"child {i}" for i in _added(state.children, children) if f"child:{i}" not in visited),
+    ]
+    recorded: dict[str, int] = {}
+    for name, markers in state.markers.items():
+        for prefix in (CACHED_VALUE_MARKER, CACHED_ERROR_MARKER):
+            if name.startswith(prefix):
+                function = name.removeprefix(prefix)
+                recorded[function] = recorded.get(function, 0) + len(markers)
+    items += [
+        f"cached {function} call {cached_calls.get(function, 0) + 1} of {total}"
+        for function, total in recorded.items()
+        if total > cached_calls.get(function, 0)
+    ]
+    return sorted(set(items))
+
+
+def _added(records: dict[str, Any], checked: int) -> Iterator[str]:
+    """The ids of all but the first ``checked`` records (dicts keep insertion order)."""
+    return islice(reversed(records), len(records) - checked)
