@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from swflow.serializers import ProtobufSerializer
+from swflow.workflow.decorators import ActivityDefinition, TaskDefinition
 from swflow.workflow.promise import Promise
 
 from .errors import SerializationError
 from .payloads import Channel, PayloadCodec, parse_envelope
 
-__all__ = ["REF_KEY", "decode_call", "encode_call", "resolved_promise"]
+__all__ = ["REF_KEY", "decode_call", "encode_call", "encode_input", "resolved_promise"]
 
 REF_KEY = "__swflow_ref__"
 
@@ -66,6 +67,15 @@ def _argument(value: Any, channel: Channel) -> Any:
     if envelope is not None and not isinstance(channel.serializer, ProtobufSerializer):
         return {REF_KEY: envelope}
     return value.result
+
+
+def encode_input(
+    definition: TaskDefinition, args: tuple[Any, ...], kwargs: dict[str, Any], codec: PayloadCodec
+) -> str:
+    """A task's input field: the call's arguments through ``definition``'s input channel."""
+    kind = "activity" if isinstance(definition, ActivityDefinition) else "workflow"
+    owner = f"{kind} {definition.name} {definition.version}"
+    return encode_call(args, kwargs, definition.input, codec, field="input", owner=owner)
 
 
 def encode_call(

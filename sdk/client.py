@@ -23,7 +23,7 @@ from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
 from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Promise
 
-from .calls import encode_call, resolved_promise
+from .calls import encode_input, resolved_promise
 from .errors import (
     ConfigurationError,
     ResultTimeoutError,
@@ -108,14 +108,7 @@ class WorkflowClient:
         start = StartChildWorkflowExecution(
             workflow_id=workflow_id,
             workflow_type=definition.kind,
-            input=encode_call(
-                args,
-                kwargs,
-                definition.input,
-                self.codec,
-                field="input",
-                owner=f"workflow {definition.name} {definition.version}",
-            ),
+            input=encode_input(definition, args, kwargs, self.codec),
             tag_list=tuple(tag_list) if tag_list else None,
             **{**decision_fields(run_options), "task_list": task_list},
         )

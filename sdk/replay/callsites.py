@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from swflow.calls import encode_call, resolved_promise
+from swflow.calls import encode_input, resolved_promise
 from swflow.errors import (
     ActivityTaskError,
     CachedCallError,
@@ -172,15 +172,12 @@ class CallSites:
         self, call: ActivityCall, activity_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
         definition, options = call.definition, call.options
-        owner = f"activity {definition.name} {definition.version}"
         self.scheduled[("activity", definition.name, definition.version)] = definition
         self.decisions.append(
             ScheduleActivityTask(
                 activity_id=activity_id,
                 activity_type=definition.kind,
-                input=encode_call(
-                    args, kwargs, definition.input, self.codec, field="input", owner=owner
-                ),
+                input=encode_input(definition, args, kwargs, self.codec),
                 **decision_fields(options),
             )
         )
@@ -308,14 +305,7 @@ class CallSites:
                 StartChildWorkflowExecution(
                     workflow_id=workflow_id,
                     workflow_type=definition.kind,
-                    input=encode_call(
-                        args,
-                        kwargs,
-                        definition.input,
-                        self.codec,
-                        field="input",
-                        owner=f"workflow {definition.name} {definition.version}",
-                    ),
+                    input=encode_input(definition, args, kwargs, self.codec),
                     **decision_fields(options),
                 )
             )

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from swflow.calls import decode_call, encode_call
+from swflow.calls import decode_call, encode_input
 from swflow.errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
 from swflow.failures import failure_details, failure_reason
 from swflow.payloads import Channel, PayloadCodec, default_codec
@@ -209,14 +209,7 @@ def _continue_as_new(
 ) -> Decision:
     options = definition.options
     return ContinueAsNewWorkflowExecution(
-        input=encode_call(
-            request.call_args,
-            request.call_kwargs,
-            definition.input,
-            replay.codec,
-            field="input",
-            owner=f"workflow {definition.name}",
-        ),
+        input=encode_input(definition, request.call_args, request.call_kwargs, replay.codec),
         **{
             **decision_fields(options),
             "task_list": replay.state.task_list or options.task_list,  # the run's, first

@@ -18,6 +18,7 @@ from typing import Any, TypedDict
 
 __all__ = [
     "ACTIVITY_DEFAULTS",
+    "CHILD_CLOSE_EVENTS",
     "CLOSE_DECISIONS",
     "CLOSE_EVENTS",
     "CLOSE_STATUS",
@@ -250,6 +251,16 @@ CLOSE_STATUS: Mapping[str, str] = {
 """Run-closing event -> the run's close status."""
 
 CLOSE_EVENTS = frozenset(CLOSE_STATUS)
+
+CHILD_CLOSE_EVENTS: Mapping[str, str] = {
+    "COMPLETED": "ChildWorkflowExecutionCompleted",
+    "FAILED": "ChildWorkflowExecutionFailed",
+    "CANCELED": "ChildWorkflowExecutionCanceled",
+    "TERMINATED": "ChildWorkflowExecutionTerminated",
+    "TIMED_OUT": "ChildWorkflowExecutionTimedOut",
+}
+"""A child's close status -> what its parent's history records (a child that continues
+as new stays open to its parent)."""
 
 CLOSE_DECISIONS: Mapping[str, str] = {
     decision.name: decision.event for decision in DECISIONS.values() if decision.closes

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from swflow.calls import encode_call
+from swflow.calls import encode_input
 from swflow.payloads import PayloadCodec, default_codec
 from swflow.replay.snapshot import DecisionResult, decide
 from swflow.serializers import JsonSerializer
@@ -266,14 +266,7 @@ def run_workflow(
     history = HistoryBuilder(
         definition.name,
         definition.version,
-        raw_input=encode_call(
-            args,
-            kwargs,
-            definition.input,
-            codec,
-            field="input",
-            owner=f"workflow {definition.name} {definition.version}",
-        ),
+        raw_input=encode_input(definition, args, kwargs, codec),
     )
     known = {(a.definition.name, a.definition.version): a.definition for a in activities}
     for _ in range(max_tasks):

@@ -98,15 +98,17 @@ def test_a_worker_never_runs_more_tasks_at_once_than_its_concurrency(
     activities = DistributedActivityWorker(held, domain=DOMAIN, client=swf, concurrency=3)
     with serving(activities, DistributedDecisionWorker(holding, domain=DOMAIN, client=swf)):
         handle = client.start(holding)
-        _wait(lambda: OCCUPANCY.active >= 3)
-        # Six more tasks are queued: a fourth poller would take one at once. Nothing can
-        # be waited on for "no more", so this is a grace period, never a deadline: a
-        # slow machine can only make it pass, not fail.
-        time.sleep(1.0)
-        assert OCCUPANCY.most == 3
-        started = [e for e in handle.history() if e.event_type == "ActivityTaskStarted"]
-        assert len(started) == 3
-        OCCUPANCY.release.set()
+        try:
+            _wait(lambda: OCCUPANCY.active >= 3)
+            # Six more tasks are queued: a fourth poller would take one at once. Nothing
+            # can be waited on for "no more", so this is a grace period, never a deadline:
+            # a slow machine can only make it pass, not fail.
+            time.sleep(1.0)
+            assert OCCUPANCY.most == 3
+            started = [e for e in handle.history() if e.event_type == "ActivityTaskStarted"]
+            assert len(started) == 3
+        finally:
+            OCCUPANCY.release.set()  # a failing test must not hold the workers 30 s
         assert handle.result(timeout=60) == list(range(9))
     assert OCCUPANCY.most == 3
 

@@ -19,20 +19,7 @@ from swflow.errors import (
 )
 from swflow.swf import swf_client
 from swflow.swf.faults import FAULTS, FaultMapping, fault_from
-from tests.workers.conftest import DOMAIN
-
-
-def _register(swf: Any) -> None:
-    swf.register_domain(name=DOMAIN, workflowExecutionRetentionPeriodInDays="1")
-    swf.register_workflow_type(
-        domain=DOMAIN,
-        name="wf",
-        version="1",
-        defaultTaskList={"name": "l"},
-        defaultExecutionStartToCloseTimeout="60",
-        defaultTaskStartToCloseTimeout="10",
-        defaultChildPolicy="TERMINATE",
-    )
+from tests.devserver.conftest import DOMAIN, register
 
 
 def _start(swf: Any) -> Any:
@@ -66,7 +53,7 @@ CALLS = [
 
 @pytest.mark.parametrize(("call", "fault"), CALLS)
 def test_each_fault_is_raised_as_its_swflow_class(swf: Any, call: Any, fault: type) -> None:
-    _register(swf)
+    register(swf)
     _start(swf)
     with pytest.raises(fault) as raised:
         call(swf)

@@ -338,3 +338,5 @@ _HANDLERS = {
     ),
     "ScheduleLambdaFunction": refuse_lambda,
 }
+if set(_HANDLERS) | set(CLOSE_DECISIONS) != set(DECISIONS):  # every decision SWF has, handled
+    raise ImportError(f"decision handlers differ from SWF's: {set(_HANDLERS) ^ set(DECISIONS)}")

@@ -13,7 +13,7 @@ from swflow.devserver.engine import Engine, _seconds
 from swflow.devserver.faults import Fault
 from swflow.devserver.model import Execution
 from swflow.devserver.paging import RawEvents, decode_token, encode_token, page, page_size
-from swflow.swf.vocabulary import CLOSE_STATUS, WORKFLOW_DEFAULTS
+from swflow.swf.vocabulary import CHILD_CLOSE_EVENTS, CLOSE_STATUS, WORKFLOW_DEFAULTS
 
 __all__ = ["Executions", "close_run", "start_run"]
 
@@ -24,13 +24,6 @@ _START = (  # a start's settings, each the request's or else the type's register
     "childPolicy",
     "taskPriority",
 )
-_CHILD_EVENT = {
-    "COMPLETED": "ChildWorkflowExecutionCompleted",
-    "FAILED": "ChildWorkflowExecutionFailed",
-    "CANCELED": "ChildWorkflowExecutionCanceled",
-    "TERMINATED": "ChildWorkflowExecutionTerminated",
-    "TIMED_OUT": "ChildWorkflowExecutionTimedOut",
-}
 
 
 def resolve_start(
@@ -170,7 +163,7 @@ def _tell_parent(engine: Engine, execution: Execution, attributes: dict[str, Any
         return
     engine.event(
         parent,
-        _CHILD_EVENT[execution.close_status or ""],
+        CHILD_CLOSE_EVENTS[execution.close_status or ""],
         workflowExecution={"workflowId": execution.workflow_id, "runId": execution.run_id},
         workflowType={"name": execution.name, "version": execution.version},
         initiatedEventId=child.initiated_event_id,
