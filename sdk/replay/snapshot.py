@@ -17,13 +17,13 @@ instead of replaying.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from swflow.calls import decode_call, encode_input
 from swflow.errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
-from swflow.failures import failure_details, failure_reason
+from swflow.failures import failure_details, failure_reason, is_interrupt
 from swflow.payloads import Channel, PayloadCodec, default_codec
 from swflow.swf.decisions import (
     CLOSE_DECISIONS,
@@ -169,11 +169,6 @@ def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision |
     """Run the decider once; the close decision it leads to, or None when blocked."""
     try:
         args, kwargs = decode_call(replay.state.input, replay.codec, as_promises=True)
-    except PayloadStoreError:
-        raise
-    except PayloadError as exc:
-        return FailWorkflowExecution(failure_reason(exc), failure_details(exc, replay.codec))
-    try:
         value = definition.function(*args, **kwargs)
         if isinstance(value, Promise):
             returned = value
@@ -181,15 +176,37 @@ def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision |
     except Blocked:
         return None  # already noted by Blocked itself
     except ContinueAsNew as request:
-        return _continue_as_new(replay, definition, request)
+        return _encoded(replay, _continue_as_new, replay, definition, request)
     except (NonDeterministicWorkflowError, PayloadStoreError):
         raise
-    except Exception as exc:
-        log.info("workflow %s failed: %s", replay.workflow_id, failure_reason(exc))
-        return FailWorkflowExecution(failure_reason(exc), failure_details(exc, replay.codec))
+    except BaseException as exc:  # SystemExit and the like too: they fail this run only
+        if is_interrupt(exc):
+            raise
+        return _failed(replay, exc)
     if replay.blocked:  # the user caught Blocked (bare except): still blocked
         return None
-    return CompleteWorkflowExecution(_result(replay, definition.result, value))
+    return _encoded(replay, _completion, replay, definition.result, value)
+
+
+def _encoded(replay: CallSites, close: Callable[..., Decision], *args: Any) -> Decision:
+    """The close decision ``close(*args)`` builds, or a failure of the run when its
+    payload cannot be encoded: no retry could fix that. An unreachable store may
+    recover, so that raises and the task is retried."""
+    try:
+        return close(*args)
+    except PayloadStoreError:
+        raise
+    except PayloadError as exc:
+        return _failed(replay, exc)
+
+
+def _failed(replay: CallSites, error: BaseException) -> Decision:
+    log.info("workflow %s failed: %s", replay.workflow_id, failure_reason(error))
+    return FailWorkflowExecution(failure_reason(error), failure_details(error, replay.codec))
+
+
+def _completion(replay: CallSites, channel: Channel, value: Any) -> Decision:
+    return CompleteWorkflowExecution(_result(replay, channel, value))
 
 
 def _result(replay: CallSites, channel: Channel, value: Any) -> str:

@@ -22,7 +22,7 @@ from swflow.swf.limits import LIMITED_DATA
 from swflow.workflow.activity_context import ActivityInfo
 from swflow.workflow.decorators import ActivityDefinition
 
-from .activity_run import Outcome, failed, run_activity
+from .activity_run import EventLoopThread, Outcome, failed, run_activity
 from .base import Worker
 
 __all__ = ["DistributedActivityWorker"]
@@ -50,6 +50,14 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
     definition_type = ActivityDefinition
     decorator = "@activity_task"
     default_concurrency = 4
+
+    def connected(self) -> None:
+        self.event_loop = EventLoopThread()  # for async def activities, started on first use
+
+    def stop(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        super().stop(wait=wait, timeout=timeout)
+        if wait:  # no task runs now: the loop can go
+            self.event_loop.close()
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
         task = self.client.poll_for_activity_task(
@@ -93,7 +101,7 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
                 name="swflow-heartbeat",
             ).start()
         try:
-            outcome = run_activity(definition, task.get("input"), self.codec, info)
+            outcome = run_activity(definition, task.get("input"), self.codec, info, self.event_loop)
         finally:
             done.set()
         self.answer(token, outcome, where)

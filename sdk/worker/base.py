@@ -23,6 +23,7 @@ from types import FrameType
 from typing import Any, Generic, TypeVar
 
 from swflow.errors import ConfigurationError
+from swflow.failures import is_interrupt
 from swflow.payloads import PayloadCodec, default_codec
 from swflow.registration import Registrar
 from swflow.swf.connection import resolve_domain, swf_client
@@ -195,7 +196,9 @@ class Worker(Generic[D, T]):
             if task is not None:
                 try:
                     self.handle(domain, task)
-                except Exception:  # a bug here must not end the loop
+                except BaseException as exc:  # nothing a task raises ends the polling thread
+                    if is_interrupt(exc):
+                        raise
                     log.exception("%s: unexpected error handling a task", type(self).__name__)
 
     def _wait_for_stop(self) -> None:

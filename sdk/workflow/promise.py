@@ -10,8 +10,11 @@ decision task that settles it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+
+from swflow.errors import ConfigurationError
 
 from .context import current_context
 
@@ -169,10 +172,22 @@ class Timer:
 
     @staticmethod
     def get(seconds: float) -> TimerPromise:
-        """A promise that resolves to None when ``seconds`` (whole, >= 0) have passed."""
-        if seconds < 0:
-            raise ValueError(f"a timer needs seconds >= 0, got {seconds}")
-        promise: TimerPromise = _context("Timer.get").start_timer(int(seconds))
+        """A promise that resolves to None when ``seconds`` (>= 0) have passed.
+
+        SWF's timers count whole seconds: a fraction rounds up (1.7 waits 2 s), so a
+        timer never fires early.
+
+        Raises:
+            ConfigurationError: ``seconds`` is not a finite number >= 0.
+        """
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+            or seconds < 0
+        ):
+            raise ConfigurationError(f"a timer needs a finite number of seconds >= 0: {seconds!r}")
+        promise: TimerPromise = _context("Timer.get").start_timer(math.ceil(seconds))
         return promise
 
 
