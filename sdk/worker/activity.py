@@ -6,7 +6,8 @@ fetched here, never by the decider), the function runs in one of the worker's
 channel. Whatever goes wrong with one task (the function raises, an argument cannot be
 fetched or decoded, the result cannot be encoded, the type is unknown) fails *that
 task*, with a reason of at most 256 characters and details of at most 32,768, and the
-worker keeps serving.
+worker keeps serving. A task whose code outlives SWF's interest in it (`RunningTasks`)
+is reported and counted; its slot is held until the code returns.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from swflow.workflow.decorators import ActivityDefinition
 
 from .activity_run import EventLoopThread, Outcome, failed, run_activity
 from .base import Worker
+from .running import RunningTasks
 
 __all__ = ["DistributedActivityWorker"]
 
 log = logging.getLogger("swflow.worker")
+
+_WATCH_INTERVAL = 1.0  # seconds between looks for activities that hang
 
 
 class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
@@ -53,11 +57,28 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
 
     def connected(self) -> None:
         self.event_loop = EventLoopThread()  # for async def activities, started on first use
+        self.running = RunningTasks()
+        self._watching = threading.Event()
+
+    @property
+    def hung_tasks(self) -> int:
+        """Tasks SWF gave up on whose code still runs, each holding a polling slot."""
+        return self.running.hung
+
+    def start(self, *, block: bool = True) -> None:
+        self._watching.clear()
+        threading.Thread(target=self._watch, name="swflow-hung-watch", daemon=True).start()
+        super().start(block=block)
 
     def stop(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        self._watching.set()
         super().stop(wait=wait, timeout=timeout)
         if wait:  # no task runs now: the loop can go
             self.event_loop.close()
+
+    def _watch(self) -> None:
+        while not self._watching.wait(_WATCH_INTERVAL):
+            self.running.check(slots=self.concurrency * max(1, len(self._targets)))
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
         task = self.client.poll_for_activity_task(
@@ -100,10 +121,12 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
                 daemon=True,
                 name="swflow-heartbeat",
             ).start()
+        self.running.begin(token, where, definition.options.start_to_close_timeout)
         try:
             outcome = run_activity(definition, task.get("input"), self.codec, info, self.event_loop)
         finally:
             done.set()
+            self.running.end(token)
         self.answer(token, outcome, where)
 
     def answer(self, token: str, outcome: Outcome, where: str) -> None:
@@ -144,6 +167,7 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
             answer = self.client.record_activity_task_heartbeat(**params)
         except UnknownResourceFault as exc:
             log.warning("%s: heartbeat refused, the task is gone: %s", where, exc)
+            self.running.gone(token)
             return True
         except Exception as exc:
             log.warning("%s: heartbeat failed: %s", where, exc)

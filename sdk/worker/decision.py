@@ -39,6 +39,7 @@ from swflow.replay.decider import DeciderFactory, runner_for
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
 from swflow.swf.decisions import FailWorkflowExecution
+from swflow.workflow.context import deciders
 from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
 
 from .base import Worker
@@ -90,12 +91,26 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
     ) -> None:
         self.histories = HistoryCache(history_cache_events, sticky_deciders)
         self.runner: DeciderFactory = runner_for(sticky=self.histories.max_deciders > 0)
+        self._serving = False
         super().__init__(*functions, **options)
 
     def connected(self) -> None:
         self.polls = RawPolls(self.client)
 
+    def start(self, *, block: bool = True) -> None:
+        if not self._serving:
+            self._serving = True
+            deciders.enter()  # threads deciders start may no longer call activities
+        try:
+            super().start(block=block)
+        except BaseException:
+            self.stop(wait=False)
+            raise
+
     def stop(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        if self._serving:
+            self._serving = False
+            deciders.leave()
         super().stop(wait=wait, timeout=timeout)
         if wait:  # no task holds a run now: the suspended deciders' threads can end
             self.histories.clear()

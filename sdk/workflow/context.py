@@ -7,6 +7,7 @@ decider) or a request to the replay engine. A `ContextVar` keeps concurrent deci
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from .decorators import ActivityCall, CachedDefinition, WorkflowCall
     from .promise import Promise, TimerPromise
 
-__all__ = ["DeciderContext", "current_context", "decider_context"]
+__all__ = ["DeciderContext", "DecidersInProcess", "current_context", "decider_context", "deciders"]
 
 
 class DeciderContext(Protocol):
@@ -56,3 +57,32 @@ decider_context: ContextVar[DeciderContext | None] = ContextVar(
 def current_context() -> DeciderContext | None:
     """The decision being replayed in this thread or task, or None outside deciders."""
     return decider_context.get()
+
+
+class DecidersInProcess:
+    """How many decision workers run in this process.
+
+    A thread that a decider starts has no decider context, so a decorated function
+    called there would look like a plain call and run its side effect inline, again on
+    every replay. While decision workers run, such calls are refused instead (see
+    `ActivityTask.__call__`).
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._count = max(0, self._count - 1)
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+
+deciders = DecidersInProcess()
+"""The process's decision workers: one count, as there is one process."""

@@ -10,6 +10,7 @@ The options themselves, and where each one reaches SWF, are in `swflow.workflow.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
@@ -19,7 +20,7 @@ from swflow.payloads import Channel
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
 
-from .context import current_context
+from .context import current_context, deciders
 from .options import ActivityOptions, RetryPolicy, WorkflowOptions, checked_name
 
 __all__ = [
@@ -117,6 +118,14 @@ class ActivityTask:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         context = current_context()
         if context is None:
+            if deciders and _stray_thread():
+                raise ConfigurationError(
+                    f"activity {self.definition.name} was called outside any decider, in "
+                    "a thread of a decision worker's process (a thread the decider "
+                    "started?): it would run inline on every replay. Call it from the "
+                    "decider itself, or call activity.definition.function(...) for a "
+                    "deliberate plain call."
+                )
             return self.definition.function(*args, **kwargs)
         return context.schedule_activity(self.call, args, kwargs)
 
@@ -129,6 +138,15 @@ class ActivityTask:
 
     def __repr__(self) -> str:
         return f"<activity {self.definition.name} {self.definition.version}>"
+
+
+def _stray_thread() -> bool:
+    """Neither the main thread (scripts, tests) nor a running activity's thread."""
+    from .activity_context import current_activity
+
+    return threading.current_thread() is not threading.main_thread() and (
+        current_activity() is None
+    )
 
 
 class WorkflowTask:

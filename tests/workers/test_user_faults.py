@@ -108,3 +108,48 @@ def test_a_decider_raising_anything_fails_its_run_and_the_worker_lives(
                 raise AssertionError(f"{kind}: the run did not fail")
         assert _polling_threads(deciders) == 1
         assert client.start(tries_them_all, 0).result(timeout=60) == {"after": 2}
+
+
+SIDE_EFFECTS: list[int] = []
+
+
+@activity_task(swf_task_list="faulty-acts")
+def side_effect(x: int) -> int:
+    SIDE_EFFECTS.append(x)
+    return x
+
+
+@decision_task(swf_task_list="faulty-deciders")
+def starts_a_thread() -> str:
+    import threading
+
+    seen: list[str] = []
+
+    def stray() -> None:
+        try:
+            side_effect(1)
+        except Exception as error:
+            seen.append(f"{type(error).__name__}: {error}")
+
+    thread = threading.Thread(target=stray)
+    thread.start()
+    thread.join()
+    return seen[0] if seen else "ran inline"
+
+
+def test_an_activity_called_from_a_thread_a_decider_started_is_refused(
+    swf: Any, client: WorkflowClient
+) -> None:
+    SIDE_EFFECTS.clear()
+    deciders = DistributedDecisionWorker(starts_a_thread, domain=DOMAIN, client=swf)
+    with serving(deciders):
+        outcome = client.start(starts_a_thread).result(timeout=60)
+    assert outcome.startswith("ConfigurationError: activity side_effect was called outside")
+    assert SIDE_EFFECTS == []  # never run inline
+    import threading
+
+    later: list[int] = []
+    thread = threading.Thread(target=lambda: later.append(side_effect(2)))
+    thread.start()
+    thread.join()
+    assert later == [2]  # with no decision worker left, a plain call is a plain call again
