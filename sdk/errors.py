@@ -7,6 +7,7 @@ The tree::
     ├── NonDeterministicWorkflowError   the code no longer matches the recorded history
     ├── HistoryError                a history swflow cannot read (unknown events, broken ids)
     ├── UnknownWorkflowTypeError    a decision task for a type the worker does not serve
+    ├── DeciderStuckError           a decider ran past its bound without reaching a wait
     ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
     ├── TaskError                   (in a decider) a task waited on gave no result
     │   ├── ActivityTaskError           an activity failed, timed out, was canceled
@@ -55,6 +56,7 @@ __all__ = [
     "CachedCallError",
     "ChildWorkflowError",
     "ConfigurationError",
+    "DeciderStuckError",
     "DefaultUndefinedFault",
     "DeserializationError",
     "DomainAlreadyExistsFault",
@@ -118,6 +120,20 @@ class HistoryError(SwflowError):
 
 class UnknownWorkflowTypeError(SwflowError, LookupError):
     """A decision task for a workflow type this worker does not serve."""
+
+
+class DeciderStuckError(SwflowError):
+    """A decider ran past its bound (``deadlock_timeout``) without reaching its next wait:
+    a busy loop, a blocking call, a deadlock. Its task is left unanswered and its thread
+    abandoned; SWF hands the task out again after its start-to-close timeout.
+
+    Attributes:
+        stack: where the decider's code was when it was abandoned.
+    """
+
+    def __init__(self, message: str, *, stack: str = "") -> None:
+        super().__init__(message)
+        self.stack = stack
 
 
 class MissingDependencyError(SwflowError, ImportError):

@@ -10,6 +10,7 @@ message and as much of the traceback as fits in 32,768 characters.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import traceback
 
@@ -19,7 +20,7 @@ from swflow.swf.limits import DATA, REASON
 
 from .payloads import PayloadCodec
 
-__all__ = ["failure_details", "failure_reason", "is_interrupt", "qualified"]
+__all__ = ["failure_details", "failure_reason", "is_interrupt", "qualified", "thread_stack"]
 
 
 def qualified(error: BaseException) -> str:
@@ -86,3 +87,9 @@ def failure_details(error: BaseException, codec: PayloadCodec) -> str:
     return json.dumps(
         {"type": qualified(error), "message": message.encode("ascii", "replace").decode()}
     )
+
+
+def thread_stack(thread: threading.Thread | None) -> str:
+    """Where ``thread`` is now, as a traceback would print it (for stuck code)."""
+    frame = sys._current_frames().get(thread.ident or -1) if thread is not None else None
+    return "".join(traceback.format_stack(frame)) if frame is not None else "(not running)"

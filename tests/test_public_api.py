@@ -72,6 +72,7 @@ FROZEN = {
         "CachedCallError",
         "ChildWorkflowError",
         "ConfigurationError",
+        "DeciderStuckError",
         "DefaultUndefinedFault",
         "DeserializationError",
         "DomainAlreadyExistsFault",

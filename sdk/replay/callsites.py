@@ -47,6 +47,7 @@ from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Blocked, Promise, TimerPromise
 
 from .determinism import WAKEUP_PREFIX, mismatch, unclaimed
+from .progress import Progress
 from .state import ExecutionState
 
 __all__ = ["WAKEUP_PREFIX", "CallSites"]
@@ -67,6 +68,7 @@ class CallSites:
         *,
         marker_budget: int = 99,
         suspend: Callable[[], bool] | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.state = state
         self.definition = definition
@@ -82,6 +84,7 @@ class CallSites:
         self.marker_budget = marker_budget  # markers one decision task can record
         self.pending: list[tuple[Promise[Any], Callable[[], None]]] = []  # in creation order
         self.suspend = suspend  # a sticky decider's wait; None: snapshot replay
+        self.progress = progress or Progress()  # the clock of a deadlock bound
         self.begin_task()
         codec.register_store(definition.input.store)  # read with the writer's configuration
 
@@ -97,6 +100,7 @@ class CallSites:
 
     def track(self, promise: Promise[Any], settle: Callable[[], None]) -> None:
         """Settle ``promise`` from the history now, and again while it stays pending."""
+        self.progress.touch()
         settle()
         if not promise.is_ready:
             self.pending.append((promise, settle))
@@ -347,7 +351,8 @@ class CallSites:
             raise Blocked(Promise(f"cached {name} #{count} (decision budget full)"))
         self.new_markers += 1
         try:
-            value = definition.function(*args, **kwargs)
+            with self.progress.exempted():
+                value = definition.function(*args, **kwargs)
         except Exception as exc:
             error = {"type": qualified(exc), "message": str(exc)[:20_000]}
             self.decisions.append(RecordMarker(definition.error_marker_name, json.dumps(error)))

@@ -46,6 +46,7 @@ from swflow.workflow.promise import (
 
 from .callsites import WAKEUP_PREFIX, CallSites
 from .gcpause import paused_gc
+from .progress import Progress
 from .state import Event, ExecutionState
 
 __all__ = [
@@ -93,6 +94,7 @@ def decide(
     run_id: str = "",
     codec: PayloadCodec | None = None,
     max_decisions: int = MAX_DECISIONS,
+    progress: Progress | None = None,
 ) -> DecisionResult:
     """Replay ``workflow`` against ``history`` and return the decisions to send.
 
@@ -119,6 +121,7 @@ def decide(
             workflow_id,
             run_id,
             marker_budget=max_decisions - 1,
+            progress=progress,
         )
         token = decider_context.set(replay)
         try:

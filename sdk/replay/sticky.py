@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from swflow.errors import DeciderStuckError
+from swflow.failures import thread_stack
 from swflow.payloads import PayloadCodec, default_codec
 from swflow.swf.decisions import Decision
 from swflow.workflow.context import decider_context
@@ -26,6 +28,7 @@ from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
 
 from .callsites import CallSites
 from .gcpause import paused_gc
+from .progress import Progress
 from .snapshot import (
     MAX_DECISIONS,
     DecisionResult,
@@ -69,9 +72,12 @@ class StickyDecider:
         run_id: str = "",
         codec: PayloadCodec | None = None,
         max_decisions: int = MAX_DECISIONS,
+        deadlock_timeout: float | None = None,
     ) -> None:
         self.state = state
         self.definition = workflow_definition(workflow)
+        self.deadlock_timeout = deadlock_timeout
+        self.abandoned = False
         self.max_decisions = max_decisions
         self.sites = CallSites(
             state,
@@ -81,6 +87,7 @@ class StickyDecider:
             run_id,
             marker_budget=max_decisions - 1,
             suspend=self._suspend,
+            progress=Progress(),
         )
         self.reusable = False
         self._resume = _taken_lock()  # released by the engine: the code goes on
@@ -112,7 +119,7 @@ class StickyDecider:
                     self._thread.start()
                 else:
                     self._resume.release()  # the code settles its promises, then goes on
-                self._paused.acquire()  # until the code waits on a promise, or ends
+                self._wait_for_the_code()
                 if self._error is not None:
                     raise self._error
                 result = answer(self.sites, self._outcome, self.max_decisions)
@@ -125,6 +132,28 @@ class StickyDecider:
             and len(self.sites.decisions) <= self.max_decisions
         )
         return result
+
+    def _wait_for_the_code(self) -> None:
+        """Until the code waits on a promise or ends; past the bound, abandon it."""
+        if self.deadlock_timeout is None:
+            self._paused.acquire()
+            return
+        if self.sites.progress.wait(
+            lambda step: self._paused.acquire(timeout=step), self.deadlock_timeout
+        ):
+            return
+        self.abandoned = self._closing = True  # if it ever gets to a wait, it unwinds there
+        self.reusable = False
+        raise DeciderStuckError(
+            f"the decider of {self.sites.workflow_id} (run {self.sites.run_id}) did not reach "
+            f"its next wait within {self.deadlock_timeout} s",
+            stack=thread_stack(self._thread),
+        )
+
+    @property
+    def stuck(self) -> bool:
+        """Abandoned, and its code still runs."""
+        return self.abandoned and self._thread is not None and self._thread.is_alive()
 
     def close(self) -> None:
         """Let the decider go: its thread unwinds (``finally`` blocks run) and ends."""

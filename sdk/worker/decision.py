@@ -25,9 +25,12 @@ started yet.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from swflow.errors import (
+    DeciderStuckError,
     HistoryError,
     NonDeterministicWorkflowError,
     PayloadStoreError,
@@ -35,7 +38,7 @@ from swflow.errors import (
     UnknownWorkflowTypeError,
 )
 from swflow.failures import failure_details, failure_reason
-from swflow.replay.decider import DeciderFactory, runner_for
+from swflow.replay.decider import Decider, DeciderFactory, runner_for
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
 from swflow.swf.decisions import FailWorkflowExecution
@@ -57,6 +60,15 @@ log = logging.getLogger("swflow.worker")
 
 _PAGE_SIZE = 1000  # events per history page, SWF's maximum
 
+DEFAULT_DEADLOCK_TIMEOUT = 2.0
+"""Seconds a decision task may run the code before it must reach its next wait."""
+
+DEFAULT_MAX_STUCK = 10
+"""Abandoned deciders still running at which the process exits (0: never)."""
+
+EXIT_STUCK = 70
+"""The exit status of a decider process that has too many stuck deciders."""
+
 
 class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
     """Serves ``@decision_task`` functions: poll, replay, respond, forever.
@@ -77,6 +89,12 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             between decision tasks (`HistoryCache`); 0 turns the cache off.
         sticky_deciders: how many of those runs keep their decider suspended between
             decision tasks (a thread each); 0 replays every task from the start.
+        deadlock_timeout: seconds a decision may run the code before it must reach its
+            next wait (a ``@decision_task`` may set its own); past it the task is left
+            unanswered and the decider's thread abandoned, so other runs go on. None:
+            no bound.
+        max_stuck_deciders: abandoned deciders still running at which the process
+            exits with status 70 (`EXIT_STUCK`) for a supervisor to restart it; 0: never.
     """
 
     definition_type = WorkflowDefinition
@@ -87,9 +105,15 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         *functions: Any,
         history_cache_events: int = DEFAULT_MAX_EVENTS,
         sticky_deciders: int = DEFAULT_MAX_DECIDERS,
+        deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
+        max_stuck_deciders: int = DEFAULT_MAX_STUCK,
         **options: Any,
     ) -> None:
         self.histories = HistoryCache(history_cache_events, sticky_deciders)
+        self.deadlock_timeout = deadlock_timeout
+        self.max_stuck_deciders = max_stuck_deciders
+        self._abandoned: list[Decider] = []
+        self._abandoned_lock = threading.Lock()
         self.runner: DeciderFactory = runner_for(sticky=self.histories.max_deciders > 0)
         self._serving = False
         super().__init__(*functions, **options)
@@ -176,6 +200,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             log.error("decision for %s left to retry: payload store unreachable: %s", where, exc)
         except HistoryError as exc:
             log.error("decision for %s left to retry: unreadable history: %s", where, exc)
+        except DeciderStuckError as exc:
+            self.abandoned(task, exc)
         except UnknownWorkflowTypeError as exc:
             log.error("failing workflow %s: %s", where, exc)
             failure = FailWorkflowExecution(failure_reason(exc), failure_details(exc, self.codec))
@@ -208,8 +234,41 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
                 workflow_id=task.workflow_id,
                 run_id=task.run_id,
                 codec=self.codec,
+                deadlock_timeout=definition.deadlock_timeout or self.deadlock_timeout,
             )
         return decider.decide()
+
+    @property
+    def stuck_deciders(self) -> int:
+        """Deciders abandoned past their bound whose code still runs."""
+        with self._abandoned_lock:
+            self._abandoned = [decider for decider in self._abandoned if decider.stuck]
+            return len(self._abandoned)
+
+    def abandoned(self, task: DecisionTask, error: DeciderStuckError) -> None:
+        """A decider ran away: log where, count it, and stop the process at the limit."""
+        if task.decider is not None:
+            with self._abandoned_lock:
+                self._abandoned.append(task.decider)
+        stuck = self.stuck_deciders
+        log.error(
+            "DECIDER STUCK %s: %s. The task is left to time out and be retried; the "
+            "decider's thread is abandoned (%d stuck in this process, limit %s). Stuck at:\n%s",
+            task.where,
+            error,
+            stuck,
+            self.max_stuck_deciders or "none",
+            error.stack,
+        )
+        if self.max_stuck_deciders and stuck >= self.max_stuck_deciders:
+            self.too_many_stuck(stuck)
+
+    def too_many_stuck(self, stuck: int) -> None:
+        """Leave: threads cannot be stopped, so only a new process gets them back. A
+        supervisor (systemd, Kubernetes, ``swflow decider`` under one) restarts it."""
+        log.critical("%d deciders stuck in this process: exiting with status %d", stuck, EXIT_STUCK)
+        logging.shutdown()
+        os._exit(EXIT_STUCK)
 
     def remember(
         self, task: DecisionTask, result: DecisionResult | None, *, answered: bool

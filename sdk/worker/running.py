@@ -10,11 +10,11 @@ once, loudly, with the stack where the code is stuck, and counted (`hung`, `hung
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
+
+from swflow.failures import thread_stack
 
 __all__ = ["RunningTask", "RunningTasks"]
 
@@ -77,10 +77,7 @@ class RunningTasks:
                 task.reported = True
             self.hung_total += len(newly)
             hung = sum(task.reported for task in self._tasks.values())
-        frames = sys._current_frames()
         for task in newly:
-            frame = frames.get(task.thread.ident or -1)
-            stack = "".join(traceback.format_stack(frame)) if frame is not None else "?"
             log.error(
                 "HUNG ACTIVITY %s: SWF %s, but its code still runs in thread %s; %d of %d "
                 "polling slots are held by hung activities. Stuck at:\n%s",
@@ -89,5 +86,5 @@ class RunningTasks:
                 task.thread.name,
                 hung,
                 slots,
-                stack,
+                thread_stack(task.thread),
             )

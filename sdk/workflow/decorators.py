@@ -74,6 +74,7 @@ class ActivityDefinition(TaskDefinition):
 @dataclass(frozen=True)
 class WorkflowDefinition(TaskDefinition):
     options: WorkflowOptions = field(default_factory=WorkflowOptions)
+    deadlock_timeout: float | None = None  # None: the worker's bound
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,14 @@ class ActivityTask:
 
     def __repr__(self) -> str:
         return f"<activity {self.definition.name} {self.definition.version}>"
+
+
+def _bound(seconds: float | None) -> float | None:
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0
+    ):
+        raise ConfigurationError(f"deadlock_timeout must be seconds > 0: {seconds!r}")
+    return seconds
 
 
 def _stray_thread() -> bool:
@@ -287,6 +296,7 @@ def decision_task(
     input_data_store: DataStore | None = None,
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
+    deadlock_timeout: float | None = None,
     **options: Any,
 ) -> Any:
     """Declare a decider (a workflow type).
@@ -300,6 +310,8 @@ def decision_task(
         input_data_store: where it goes (default inline).
         result_data_serializer: how the workflow's result is serialized (default JSON).
         result_data_store: where it goes (default inline).
+        deadlock_timeout: seconds a decision task may run the code without it reaching
+            its next wait before it is abandoned (default: the worker's, 2 s).
         **options: `WorkflowOptions` fields: ``execution_start_to_close_timeout``,
             ``task_start_to_close_timeout``, ``child_policy``, ``priority``.
     """
@@ -320,6 +332,7 @@ def decision_task(
                 ),
             ),
             options=WorkflowOptions(task_list=swf_task_list).replace(**options),
+            deadlock_timeout=_bound(deadlock_timeout),
         )
         return WorkflowTask(definition, definition.options)
 
