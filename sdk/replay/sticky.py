@@ -126,11 +126,10 @@ class StickyDecider:
             except BaseException:
                 self.close()
                 raise
-        self.reusable = (
-            not self._finished
-            and not self.sites.out_of_budget
-            and len(self.sites.decisions) <= self.max_decisions
-        )
+        # Cached calls waiting for room wait suspended, inside the call: nothing is held
+        # back but the wake-up timer, so the decider goes on; more decisions than fit
+        # would be held back, and then it cannot.
+        self.reusable = not self._finished and len(self.sites.decisions) <= self.max_decisions
         return result
 
     def _wait_for_the_code(self) -> None:

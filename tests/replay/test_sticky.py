@@ -179,3 +179,32 @@ def test_a_decider_whose_decisions_did_not_all_go_out_is_not_kept() -> None:
     decider.close()
     history.apply(result)  # the wake-up timer fired: a fresh replay sends the rest
     assert len(snapshot_decide(history.events, wide).decisions) == 51
+
+
+@decision_task
+def many_lookups(n: int) -> int:
+    runs.append("start")
+    return sum(lookup(i) for i in range(n))
+
+
+def test_cached_calls_beyond_a_tasks_room_wait_in_the_decider_and_it_goes_on() -> None:
+    """250 cached calls need three decision tasks (99 markers each): the decider waits
+    inside the call for the next one instead of unwinding, so the code starts once and
+    no task replays the markers before it."""
+    history = HistoryBuilder("many_lookups", input=[250])
+    decider = _sticky(history, many_lookups)
+    tasks = 0
+    while True:
+        result = decider.decide()
+        tasks += 1
+        history.apply(result)
+        if result.closes:
+            break
+        assert decider.reusable  # kept: it waits for room, holding nothing back
+        _catch_up(decider, history)  # the wake-up timer fired: the next task
+    assert tasks == 3
+    assert runs.count("start") == 1
+    assert [r for r in runs if r.startswith("lookup")] == [f"lookup {i}" for i in range(250)]
+    total = result.decisions[-1]
+    assert isinstance(total, CompleteWorkflowExecution) and total.result is not None
+    assert total.result.endswith(f"\n{sum(i * 100 for i in range(250))}")
