@@ -119,6 +119,30 @@ MUTATIONS = [
         ("tests/workers/test_fault_boundary.py",),
     ),
     Mutation(
+        "a BaseException from an activity escapes its task",
+        "sdk/worker/activity_run.py",
+        "except BaseException as exc:  # SystemExit and the like too: they fail this task only",
+        "except Exception as exc:",
+        (
+            "tests/workers/test_user_faults.py::"
+            "test_activities_raising_anything_fail_their_task_and_every_thread_lives",
+        ),
+    ),
+    Mutation(
+        "a BaseException from a decider escapes its run",
+        "sdk/replay/snapshot.py",
+        "except BaseException as exc:  # SystemExit and the like too: they fail this run only",
+        "except Exception as exc:",
+        ("tests/replay/test_user_faults.py",),
+    ),
+    Mutation(
+        "no deadlock bound",
+        "sdk/replay/progress.py",
+        "if not self._exempt and time.monotonic() - self.last > bound:",
+        "if False:",
+        ("tests/replay/test_deadlock_bound.py",),
+    ),
+    Mutation(
         "now() not recorded",
         "sdk/workflow/clock.py",
         '@cached(name="swflow.now")',

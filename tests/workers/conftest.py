@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,3 +45,11 @@ def serving(*workers: Worker[Any]) -> Iterator[None]:
             worker.stop(wait=False)
         for worker in workers:
             worker.stop(timeout=10)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 30, what: str = "progress") -> None:
+    """Until ``condition()`` holds; the timeout only ends a test that is stuck."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)

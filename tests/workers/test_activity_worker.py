@@ -21,15 +21,7 @@ from swflow import (
 )
 from swflow.devserver import DevServer
 from swflow.swf.limits import DATA, REASON
-from tests.workers.conftest import DOMAIN, serving
-
-
-def _wait(condition: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
+from tests.workers.conftest import DOMAIN, serving, wait_until
 
 BARRIER = threading.Barrier(3, timeout=10)
 
@@ -99,7 +91,7 @@ def test_a_worker_never_runs_more_tasks_at_once_than_its_concurrency(
     with serving(activities, DistributedDecisionWorker(holding, domain=DOMAIN, client=swf)):
         handle = client.start(holding)
         try:
-            _wait(lambda: OCCUPANCY.active >= 3)
+            wait_until(lambda: OCCUPANCY.active >= 3)
             # Six more tasks are queued: a fourth poller would take one at once. Nothing
             # can be waited on for "no more", so this is a grace period, never a deadline:
             # a slow machine can only make it pass, not fail.

@@ -16,7 +16,7 @@ from swflow import (
     decision_task,
     heartbeat,
 )
-from tests.workers.conftest import DOMAIN, serving
+from tests.workers.conftest import DOMAIN, serving, wait_until
 
 STARTED: list[str] = []
 
@@ -84,7 +84,7 @@ def test_cancellation_reaches_an_async_activity_with_or_without_heartbeats(
             kind = "beats_until_canceled" if which == "beats" else "sleeps_without_beating"
             _decide(swf, f"manual-{which}", _schedule(kind))
             handle = client.handle(f"manual-{which}", run["runId"])
-            _wait(lambda h=handle: _kinds(h, "ActivityTaskStarted"))
+            wait_until(lambda h=handle: _kinds(h, "ActivityTaskStarted"))
             swf.signal_workflow_execution(
                 domain=DOMAIN, workflowId=f"manual-{which}", signalName="stop"
             )
@@ -96,18 +96,11 @@ def test_cancellation_reaches_an_async_activity_with_or_without_heartbeats(
                     "requestCancelActivityTaskDecisionAttributes": {"activityId": "x"},
                 },
             )
-            _wait(lambda h=handle: _kinds(h, "ActivityTaskCanceled"))
+            wait_until(lambda h=handle: _kinds(h, "ActivityTaskCanceled"))
 
 
 def _kinds(handle: Any, kind: str) -> list[Any]:
     return [e for e in handle.history() if e.event_type == kind]
-
-
-def _wait(condition: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def _schedule(kind: str) -> dict[str, Any]:

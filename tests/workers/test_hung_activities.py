@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any
 
 import pytest
 
 from swflow import DistributedActivityWorker, activity_task
 from swflow.devserver import DevServer
-from tests.workers.conftest import DOMAIN, serving
+from tests.workers.conftest import DOMAIN, serving, wait_until
 
 STUCK = threading.Event()
 
@@ -60,13 +59,6 @@ def _run(swf: Any, workflow_id: str, kind: str) -> Any:
     )
 
 
-def _wait(condition: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_hung_activities_are_reported_and_the_other_slots_keep_serving(
     server: DevServer, swf: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -79,17 +71,17 @@ def test_hung_activities_are_reported_and_the_other_slots_keep_serving(
         try:
             _run(swf, "beating", "stuck_but_beating")
             _run(swf, "silent", "stuck_and_silent")
-            _wait(lambda: len(worker.running._tasks) == 2)  # both codes running
+            wait_until(lambda: len(worker.running._tasks) == 2)  # both codes running
             # SWF times the beating one out (virtual clock); its next heartbeat is refused.
             server.clock.advance(700)
-            _wait(lambda: worker.hung_tasks == 2)  # and the silent one passed its 1 s
+            wait_until(lambda: worker.hung_tasks == 2)  # and the silent one passed its 1 s
             assert "HUNG ACTIVITY" in caplog.text and "STUCK.wait(60)" in caplog.text
             assert "2 of 3 polling slots are held by hung activities" in caplog.text
             _run(swf, "meanwhile", "quick")  # the third slot still serves
-            _wait(lambda: "ActivityTaskCompleted" in _kinds(swf, "meanwhile"))
+            wait_until(lambda: "ActivityTaskCompleted" in _kinds(swf, "meanwhile"))
         finally:
             STUCK.set()
-        _wait(lambda: worker.hung_tasks == 0)
+        wait_until(lambda: worker.hung_tasks == 0)
     assert worker.running.hung_total == 2
     assert "the hung activity returned at last" in caplog.text
 
