@@ -11,6 +11,7 @@ decision task that settles it.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -180,11 +181,12 @@ class Timer:
         Raises:
             ConfigurationError: ``seconds`` is not a finite number >= 0.
         """
+        value: object = seconds  # checked at run time: not every caller is typed
         if (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not math.isfinite(seconds)
-            or seconds < 0
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)  # numpy's numbers too
+            or not math.isfinite(value)
+            or value < 0
         ):
             raise ConfigurationError(f"a timer needs a finite number of seconds >= 0: {seconds!r}")
         promise: TimerPromise = _context("Timer.get").start_timer(math.ceil(seconds))
