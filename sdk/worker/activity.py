@@ -130,33 +130,17 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
         self.answer(token, outcome, where)
 
     def answer(self, token: str, outcome: Outcome, where: str) -> None:
-        """Tell SWF how the task ended."""
-        if outcome.kind == "completed":
-            self._respond(
-                self.client.respond_activity_task_completed,
-                where,
-                "completed",
-                taskToken=token,
-                result=outcome.result,
-            )
-        elif outcome.kind == "canceled":
-            self._respond(
-                self.client.respond_activity_task_canceled,
-                where,
-                "canceled",
-                taskToken=token,
-                details=outcome.details,
-            )
-        else:
+        """Tell SWF how the task ended: RespondActivityTask{Completed,Canceled,Failed}."""
+        if outcome.kind == "failed":
             log.warning("%s failed: %s", where, outcome.reason)
-            self._respond(
-                self.client.respond_activity_task_failed,
-                where,
-                "failed",
-                taskToken=token,
-                reason=outcome.reason,
-                details=outcome.details,
-            )
+        fields = {"result": outcome.result, "reason": outcome.reason, "details": outcome.details}
+        self._respond(
+            getattr(self.client, f"respond_activity_task_{outcome.kind}"),
+            where,
+            outcome.kind,
+            taskToken=token,
+            **{name: value for name, value in fields.items() if value is not None},
+        )
 
     def heartbeat(self, token: str, details: str | None, where: str) -> bool:
         """Record a heartbeat; True when SWF wants the task canceled or forgot it."""

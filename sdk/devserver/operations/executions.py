@@ -17,13 +17,9 @@ from swflow.swf.vocabulary import CHILD_CLOSE_EVENTS, CLOSE_STATUS, WORKFLOW_DEF
 
 __all__ = ["Executions", "close_run", "start_run"]
 
-_START = (  # a start's settings, each the request's or else the type's registered default
-    "taskList",
-    "executionStartToCloseTimeout",
-    "taskStartToCloseTimeout",
-    "childPolicy",
-    "taskPriority",
-)
+# A start's settings, each the request's or else the type's registered default (no
+# Lambda here, so no lambdaRole).
+_START = tuple(key for key in WORKFLOW_DEFAULTS if key != "lambdaRole")
 
 
 def resolve_start(
