@@ -31,8 +31,8 @@ def purchase(item: str) -> str:
 
 
 if __name__ == "__main__":
-    # Real time, not a skipping clock: the run waits for us, not for its timer.
-    with LocalEnvironment(time_skipping=False) as local:
+    # Time skips only while we wait for the result: the signals land first.
+    with LocalEnvironment() as local:
         run = local.start(purchase, "laptop")
         run.signal("quantity", 3)
         run.signal("approval", {"approved": True, "by": "grace"})

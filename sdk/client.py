@@ -119,7 +119,7 @@ class WorkflowClient:
             raise WorkflowAlreadyStartedError(
                 f"an open run of {workflow_id!r} already exists in {domain}"
             ) from None
-        return WorkflowHandle(self, domain, workflow_id, run["runId"])
+        return self._handle(domain, workflow_id, run["runId"])
 
     def handle(self, workflow_id: str, run_id: str | None = None) -> WorkflowHandle:
         """A handle on an existing run (default: the latest run of ``workflow_id``)."""
@@ -131,7 +131,7 @@ class WorkflowClient:
             if not runs:
                 raise WorkflowNotFoundError(f"no workflow {workflow_id!r} in {domain}")
             run_id = max(runs, key=lambda run: run.start_time).run_id
-        return WorkflowHandle(self, domain, workflow_id, run_id)
+        return self._handle(domain, workflow_id, run_id)
 
     def list_open(
         self, *, workflow_id: str | None = None, since: datetime | None = None
@@ -163,6 +163,9 @@ class WorkflowClient:
                     yield RunInfo.from_swf(info)
         except UnknownResourceFault:
             raise ConfigurationError(f"unknown SWF domain {params['domain']!r}") from None
+
+    def _handle(self, domain: str, workflow_id: str, run_id: str) -> WorkflowHandle:
+        return WorkflowHandle(self, domain, workflow_id, run_id)
 
     def _domain(self, definition: WorkflowDefinition | None) -> str:
         return resolve_domain(

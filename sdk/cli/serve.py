@@ -30,7 +30,9 @@ def default_db() -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True)
 @click.option("--db", default=default_db, show_default=True, help="SQLite file, or :memory:.")
-@click.option("--time-skipping", is_flag=True, help="Jump the clock whenever nothing runs.")
+@click.option(
+    "--time-skipping", is_flag=True, help="Jump the clock to the next timer whenever nothing runs."
+)
 @click.option("--poll-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True)
 def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: float) -> None:
     """Run the SWF-compatible local server until interrupted."""

@@ -340,9 +340,7 @@ class Engine:
         just now (a worker that learns of a new task list starts polling it a moment
         after the decision that scheduled it).
         """
-        for execution in self.executions.values():
-            if not execution.is_open:
-                continue
+        for execution in self.open_runs():
             if execution.decision is not None and execution.decision.started_event_id:
                 return True
             if any(a.started_event_id for a in execution.activities.values()):
@@ -369,6 +367,18 @@ class Engine:
 
     def next_due(self) -> float | None:
         return self.deadlines[0].due if self.deadlines else None
+
+    def next_skip(self) -> float | None:
+        """Where an idle clock may jump: the earliest timer of an open run.
+
+        Never to a timeout: a run waiting for a signal, or for a worker that has not
+        polled yet, must not be timed out by skipped time (docs/devserver.md).
+        """
+        timers = (timer for execution in self.open_runs() for timer in execution.timers.values())
+        return min((timer.fire_at for timer in timers), default=None)
+
+    def open_runs(self) -> Iterator[Execution]:
+        return (self.executions[run_id] for run_id in self.open_by_id.values())
 
 
 def _deadline_left(since: float, duration: str | None, now: float) -> float | None:

@@ -39,9 +39,11 @@ class Scheduler:
             while not engine.stopping:
                 self.fire_due()
                 due = engine.next_due()
-                if engine.clock.skipping and due is not None and self._idle():
-                    engine.clock.advance_to(due)
-                    continue
+                if engine.clock.may_skip() and self._idle():
+                    target = engine.next_skip()
+                    if target is not None and target > engine.clock.now():
+                        engine.clock.advance_to(target)
+                        continue
                 wait = 0.05 if engine.clock.skipping else 1.0
                 if due is not None:
                     wait = min(wait, max(0.0, due - engine.clock.now()))

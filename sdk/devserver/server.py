@@ -30,7 +30,8 @@ class DevServer:
     Args:
         host, port: where to listen (port 0: a free one).
         db: SQLite file, or ``":memory:"``.
-        time_skipping: jump time to the next timer or timeout whenever nothing runs.
+        time_skipping: jump time to the next timer whenever nothing runs (never to a
+            timeout: docs/devserver.md).
         poll_timeout: how long a long poll waits for a task (SWF: 60 s).
         event_limit: events per run before SWF's EVENT_LIMIT_EXCEEDED termination.
     """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import ConfigurationError
@@ -27,9 +27,13 @@ from swflow.workflow.decorators import (
     WorkflowDefinition,
     WorkflowTask,
 )
+from swflow.workflow.promise import Promise
 
 from .activity import DistributedActivityWorker
 from .decision import DistributedDecisionWorker
+
+if TYPE_CHECKING:
+    from swflow.devserver.clock import Clock
 
 __all__ = ["LocalDecisionWorker", "LocalEnvironment"]
 
@@ -78,14 +82,16 @@ class LocalEnvironment:
 
     For more than one run, signals, or a look at the history while it runs::
 
-        with LocalEnvironment(time_skipping=False) as local:
+        with LocalEnvironment() as local:
             run = local.start(approval, "order-1")
             run.signal("approved", True)
             print(run.result())
 
     Args:
-        time_skipping: jump the clock over idle time (timers, backoffs). A run that
-            waits for a signal then jumps to its execution timeout: turn it off.
+        time_skipping: jump the clock to the next timer (or backoff) when nothing
+            runs, and only while a caller waits for a result (`WorkflowHandle.result`
+            or `promise`), so signals sent before the wait arrive first. Timeouts are
+            never jumped to.
         domain: the domain (default: ``SWF_DOMAIN``, else ``swflow-local``).
         concurrency: activity tasks run at once per task list.
         codec: payload codec (default: the process-wide one).
@@ -108,13 +114,15 @@ class LocalEnvironment:
         self.domain = domain or os.environ.get(DOMAIN_VARIABLE) or _LOCAL_DOMAIN
         self.codec = codec or default_codec()
         self.server = DevServer(time_skipping=time_skipping, poll_timeout=_POLL_TIMEOUT)
+        self.server.clock.on_demand = True
         self.concurrency = concurrency
 
     def __enter__(self) -> LocalEnvironment:
         self.server.start()
         self.endpoint = self.server.endpoint
         swf = devserver_client(self.endpoint, connections=self.concurrency * 4 + 8)
-        self.client = WorkflowClient(self.domain, client=swf, codec=self.codec)
+        self.client = _LocalClient(self.domain, client=swf, codec=self.codec)
+        self.client.clock = self.server.clock
         self.workers = _LocalWorkers(self.domain, swf, self.concurrency, self.codec)
         return self
 
@@ -132,6 +140,23 @@ class LocalEnvironment:
             raise ConfigurationError(f"LocalEnvironment runs a @decision_task, got {decider!r}")
         self.workers.serve(definition)
         return self.client.start(decider, *args, workflow_id=workflow_id, kwargs=kwargs)
+
+
+class _LocalHandle(WorkflowHandle):
+    """A handle whose waits let the local clock skip (`Clock.waiting`)."""
+
+    client: _LocalClient
+
+    def promise(self, timeout: float | None = None) -> Promise[Any]:
+        with self.client.clock.waiting():
+            return super().promise(timeout)
+
+
+class _LocalClient(WorkflowClient):
+    clock: Clock
+
+    def _handle(self, domain: str, workflow_id: str, run_id: str) -> WorkflowHandle:
+        return _LocalHandle(self, domain, workflow_id, run_id)
 
 
 class _ServingDecisionWorker(DistributedDecisionWorker):

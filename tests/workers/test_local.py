@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from swflow import (
     ConfigurationError,
     LocalDecisionWorker,
+    LocalEnvironment,
+    Signal,
     Timer,
     WorkflowFailedError,
     activity_task,
     continue_as_new,
     decision_task,
+    first_completed,
 )
 
 
@@ -95,3 +100,26 @@ def test_a_failing_decider_raises_its_failure() -> None:
 def test_only_deciders_run_locally() -> None:
     with pytest.raises(ConfigurationError):
         LocalDecisionWorker(activity_task_a)
+
+
+@decision_task(swf_task_list="approval-or-hour")
+def approval_or_hour() -> str:
+    approval, hour = Signal.get("approval"), Timer.get(seconds=3600)
+    return "timed out" if first_completed(approval, hour).result is hour else "approved"
+
+
+def test_local_time_skips_only_while_a_result_is_awaited() -> None:
+    """A signal sent before `result()` lands first, however late, not after the timer."""
+    with LocalEnvironment() as local:
+        run = local.start(approval_or_hour)
+        deadline = time.monotonic() + 30
+        while "TimerStarted" not in [event.event_type for event in run.history()]:
+            assert time.monotonic() < deadline, "the first decision never came"
+            time.sleep(0.05)
+        time.sleep(0.3)  # idle, well past the moment a skipping clock would jump
+        run.signal("approval", True)
+        assert run.result(timeout=60) == "approved"
+        assert local.server.clock.offset < 60
+        late = local.start(approval_or_hour)
+        assert late.result(timeout=60) == "timed out"  # awaited: the hour is skipped
+        assert local.server.clock.offset >= 3500
