@@ -91,6 +91,8 @@ class Engine:
         self.polled_at: dict[tuple[str, str, str], float] = {}  # wall time of the last poll
         self.enqueued_at: dict[tuple[str, str, str], float] = {}  # wall time of the last task
         self.stopping = False
+        self.on_enqueue: Callable[[set[tuple[str, str, str]]], None] | None = None  # the front
+        self._enqueued: set[tuple[str, str, str]] = set()
         self._rebuild()
 
     # ------------------------------------------------------------------ plumbing
@@ -100,6 +102,7 @@ class Engine:
         """Run one API operation: under the lock, in one transaction, then wake waiters."""
         with self.lock:
             self._dirty.clear()
+            self._enqueued.clear()
             self._changed = False
             with self.store.transaction():
                 yield
@@ -109,6 +112,8 @@ class Engine:
             if self._changed or self._dirty:  # reads do not delay time skipping
                 self.last_change = time.monotonic()
                 self.changed.notify_all()
+            if self._enqueued and self.on_enqueue is not None:
+                self.on_enqueue(set(self._enqueued))  # committed: wake the polls of these lists
 
     def _enforce_event_limit(self) -> None:
         """SWF terminates a run whose history reaches its cap (EVENT_LIMIT_EXCEEDED)."""
@@ -182,6 +187,7 @@ class Engine:
         queue = self.queues.setdefault((kind, execution.domain, task_list), [])
         heapq.heappush(queue, (-priority, next(self._seq), execution.run_id, ref))
         self.enqueued_at[(kind, execution.domain, task_list)] = time.monotonic()
+        self._enqueued.add((kind, execution.domain, task_list))
         self._changed = True
 
     def add_deadline(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from .clock import Clock
 from .engine import EVENT_LIMIT, Engine
 from .faults import Fault
-from .http import SwfHttpServer
+from .http import SwfHttpFront
 from .operations.executions import Executions, close_run
 from .operations.registry import Registry
 from .operations.tasks import Tasks
@@ -61,14 +60,8 @@ class DevServer:
             if owner is None:
                 raise RuntimeError(f"devserver does not implement {name}")
             self.operations[name] = getattr(owner, name)
-        self.http = SwfHttpServer((host, port), self.dispatch)
+        self.http = SwfHttpFront((host, port), self.dispatch, self.engine)
         self.scheduler = Scheduler(self.engine)
-        self._thread = threading.Thread(
-            target=self.http.serve_forever,
-            args=(0.05,),  # how often shutdown() is noticed: stopping takes at most this
-            name="swflow-devserver-http",
-            daemon=True,
-        )
 
     def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
         handler = self.operations.get(operation)
@@ -83,7 +76,7 @@ class DevServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> DevServer:
-        self._thread.start()
+        self.http.start()
         self.scheduler.start()
         return self
 
@@ -92,8 +85,7 @@ class DevServer:
         with self.engine.lock:
             self.engine.stopping = True
             self.engine.changed.notify_all()
-        self.http.shutdown()
-        self.http.server_close()
+        self.http.stop()
         self.scheduler.join(5)
         with self.engine.lock:
             self.engine.store.close()

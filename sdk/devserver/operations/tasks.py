@@ -35,31 +35,15 @@ class Tasks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    # Long polling.
+    # Polling. One call claims a task or answers empty at once; the HTTP front holds
+    # the connection and asks again when a task lands on the list (a long poll).
 
-    def _wait_for(self, kind: str, p: dict[str, Any]) -> tuple[Execution, str] | None:
-        """Hold the caller until a task of ``kind`` is on its list, or the poll times out.
-
-        Returns with the engine lock held (the caller claims the task under it).
-        """
+    def _claim(self, kind: str, p: dict[str, Any]) -> tuple[Execution, str] | None:
         engine = self.engine
         key = (kind, p["domain"], p["taskList"]["name"])
         engine.domain(p["domain"])
-        give_up = time.monotonic() + engine.poll_timeout
-        engine.waiting_pollers += 1
-        try:
-            while not engine.stopping:
-                engine.polled_at[key] = time.monotonic()
-                found = self._pop_live(kind, key)
-                if found is not None:
-                    return found
-                remaining = give_up - time.monotonic()
-                if remaining <= 0:
-                    return None
-                engine.changed.wait(remaining)
-            return None
-        finally:
-            engine.waiting_pollers -= 1
+        engine.polled_at[key] = time.monotonic()
+        return self._pop_live(kind, key)
 
     def _pop_live(self, kind: str, key: tuple[str, str, str]) -> tuple[Execution, str] | None:
         queue = self.engine.queues.get(key)
@@ -89,7 +73,7 @@ class Tasks:
         with engine.lock:
             if p.get("nextPageToken"):
                 return self._next_decision_page(p)
-            found = self._wait_for("decision", p)
+            found = self._claim("decision", p)
             if found is None:
                 return {"taskToken": "", "startedEventId": 0, "previousStartedEventId": 0}
             execution, _ = found
@@ -192,7 +176,7 @@ class Tasks:
     def PollForActivityTask(self, p: dict[str, Any]) -> dict[str, Any]:
         engine = self.engine
         with engine.lock:
-            found = self._wait_for("activity", p)
+            found = self._claim("activity", p)
             if found is None:
                 return {"taskToken": "", "startedEventId": 0}
             execution, activity_id = found

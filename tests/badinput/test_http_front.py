@@ -1,0 +1,195 @@
+"""The devserver's HTTP front against hostile clients, over raw sockets.
+
+Every case gets an answer or a closed connection in bounded time, and the server goes
+on serving everyone else.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from swflow.devserver import DevServer, http
+from tests.devserver.conftest import DOMAIN, client_for, register
+
+TARGET = b"X-Amz-Target: SimpleWorkflowService.ListDomains\r\n"
+LIST = b'{"registrationStatus": "REGISTERED"}'
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[DevServer]:
+    monkeypatch.setattr(http, "IDLE_TIMEOUT", 1.0)
+    monkeypatch.setattr(http, "BODY_TIMEOUT", 1.0)
+    with DevServer(poll_timeout=30) as running:
+        yield running
+
+
+def _connect(server: DevServer, timeout: float = 10.0) -> socket.socket:
+    return socket.create_connection(server.http.server_address, timeout=timeout)
+
+
+def _exchange(server: DevServer, data: bytes, timeout: float = 10.0) -> tuple[bytes, bool]:
+    """Send raw bytes; everything the server answers, and whether it closed."""
+    with _connect(server, timeout) as sock:
+        sock.sendall(data)
+        return _read_all(sock)
+
+
+def _read_all(sock: socket.socket) -> tuple[bytes, bool]:
+    out = b""
+    try:
+        while chunk := sock.recv(65536):
+            out += chunk
+    except TimeoutError:
+        return out, False
+    return out, True
+
+
+def _request(body: bytes, *headers: bytes) -> bytes:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"".join(headers)
+    return head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+def _error(answer: bytes) -> str:
+    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    return str(body["__type"]).rsplit("#", 1)[-1]
+
+
+def _still_serves(server: DevServer) -> None:
+    answer, _ = _exchange(server, _request(LIST, b"Connection: close\r\n"))
+    assert _status(answer) == 200 and b"domainInfos" in answer
+
+
+def test_a_chunked_body_is_decoded_per_http_1_1(server: DevServer) -> None:
+    chunked = (
+        b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Transfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n"
+        + b"%x\r\n%s\r\n" % (10, LIST[:10])
+        + b"%x\r\n%s\r\n" % (len(LIST) - 10, LIST[10:])
+        + b"0\r\n\r\n"
+    )
+    answer, closed = _exchange(server, chunked)
+    assert _status(answer) == 200 and b'{"domainInfos":[]}' in answer and closed
+
+
+def test_two_framings_are_refused_and_nothing_is_smuggled(server: DevServer) -> None:
+    smuggled = _request(b"{}", b"Connection: close\r\n")
+    attack = (
+        b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Content-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
+    )
+    answer, closed = _exchange(server, attack)
+    assert answer.count(b"HTTP/1.1 ") == 1 and closed  # the second request never ran
+    assert _status(answer) == 400 and _error(answer) == "SerializationException"
+    _still_serves(server)
+
+
+@pytest.mark.parametrize("length", [b"-5", b"abc", b"1e3", b"5_0"])
+def test_a_bad_content_length_is_400_and_closed(server: DevServer, length: bytes) -> None:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET
+    answer, closed = _exchange(server, head + b"Content-Length: " + length + b"\r\n\r\n{}")
+    assert _status(answer) == 400 and closed
+
+
+def test_a_body_shorter_than_its_length_is_400_after_the_read_timeout(server: DevServer) -> None:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET
+    started = time.monotonic()
+    answer, closed = _exchange(server, head + b"Content-Length: 100\r\n\r\n{}")
+    assert _status(answer) == 400 and _error(answer) == "RequestTimeoutException" and closed
+    assert time.monotonic() - started < 10  # the read timeout, not the client, ended it
+
+
+def test_a_body_over_1_mb_is_413_before_it_is_sent(server: DevServer) -> None:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Content-Length: 2000000\r\n\r\n"
+    answer, closed = _exchange(server, head)  # not one byte of the body was sent
+    assert _status(answer) == 413 and b"1 MB" in answer and closed
+
+
+def test_a_chunked_body_over_1_mb_is_413(server: DevServer) -> None:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Transfer-Encoding: chunked\r\n\r\n"
+    chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
+    with _connect(server) as sock:
+        sock.sendall(head)
+        try:
+            for _ in range(20):  # 1.25 MB; the server answers and closes on the way
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer, _ = _read_all(sock)
+    assert _status(answer) == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"a": ' * 100_000 + b"1" + b"}" * 100_000],
+)
+def test_json_nested_100_000_deep_is_a_serialization_error(server: DevServer, body: bytes) -> None:
+    answer, _ = _exchange(server, _request(body))
+    assert _status(answer) == 400 and _error(answer) == "SerializationException"
+    _still_serves(server)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"registrationStatus": "REGISTERED", "registrationStatus": "DEPRECATED"}',
+        b'{"registrationStatus": "REGISTERED", "maximumPageSize": NaN}',
+        b'{"registrationStatus": "REGISTERED", "maximumPageSize": Infinity}',
+    ],
+)
+def test_duplicate_keys_and_non_json_numbers_are_refused(server: DevServer, body: bytes) -> None:
+    answer, _ = _exchange(server, _request(body))
+    assert _status(answer) == 400 and _error(answer) == "SerializationException"
+
+
+def test_idle_and_slow_connections_are_closed_and_hold_no_threads(server: DevServer) -> None:
+    threads = threading.active_count()
+    idle = [_connect(server) for _ in range(100)]
+    slow = [_connect(server) for _ in range(100)]
+    for sock in slow:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: swf\r\n")  # headers that never end
+    assert threading.active_count() <= threads + 2  # a coroutine each, not a thread
+    _still_serves(server)
+    for sock in idle + slow:
+        _, closed = _read_all(sock)  # the server hangs up (IDLE_TIMEOUT: 1 s here)
+        assert closed
+        sock.close()
+
+
+def test_300_simultaneous_connections_are_all_answered(server: DevServer) -> None:
+    sockets = [_connect(server, timeout=60) for _ in range(300)]
+    for sock in sockets:
+        sock.sendall(_request(LIST, b"Connection: close\r\n"))
+    for sock in sockets:
+        answer, _ = _read_all(sock)
+        assert _status(answer) == 200
+        sock.close()
+
+
+def test_long_polls_wait_on_the_loop_not_in_threads(server: DevServer) -> None:
+    swf = client_for(server)
+    register(swf)
+    poll = json.dumps({"domain": DOMAIN, "taskList": {"name": "activities"}}).encode()
+    target = b"X-Amz-Target: SimpleWorkflowService.PollForActivityTask\r\n"
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + target + b"Content-Length: %d\r\n\r\n" % len(poll)
+    threads = threading.active_count()
+    pollers = [_connect(server, timeout=30) for _ in range(200)]
+    for sock in pollers:
+        sock.sendall(head + poll)
+    deadline = time.monotonic() + 30
+    while server.engine.waiting_pollers < 200:
+        assert time.monotonic() < deadline, server.engine.waiting_pollers
+        time.sleep(0.02)
+    assert threading.active_count() <= threads + 2
+    _still_serves(server)  # 200 parked polls block nobody
+    for sock in pollers:
+        sock.close()
