@@ -30,10 +30,16 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from swflow.errors import PayloadCorruptError, PayloadTooLargeError, UnsupportedEnvelopeError
+from swflow.errors import (
+    PayloadCorruptError,
+    PayloadTooLargeError,
+    UnknownStoreError,
+    UnsafeReferenceError,
+    UnsupportedEnvelopeError,
+)
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
 from swflow.serializers.json_serializer import strict_json_decoder
-from swflow.stores import DataStore, InlineDataStore, Ref, store_for_ref
+from swflow.stores import STORES, DataStore, InlineDataStore, Ref
 from swflow.swf.limits import DATA
 
 __all__ = [
@@ -154,9 +160,10 @@ class PayloadCodec:
 
     Args:
         cache_bytes: bound of the read cache; 0 disables it.
-        stores: configured stores to read references with (matching bucket/root);
-            stores used to write through this codec are added automatically. Other
-            references are read with a default-configured store of their scheme.
+        stores: stores this process trusts to read references from (matching
+            bucket/root), besides those of the decorators it serves and those it
+            writes through, which are added automatically. A reference into any other
+            store raises `UnsafeReferenceError` (docs/payloads.md).
     """
 
     def __init__(
@@ -273,14 +280,26 @@ class PayloadCodec:
             self._cache[ref] = data
 
     def _store_for(self, ref: Ref) -> DataStore:
+        """The trusted store that serves ``ref``; a reference elsewhere is refused.
+
+        The envelope says where a payload is, but only stores this process was given
+        (those of the decorators it serves, and any passed explicitly) are read: an
+        envelope cannot make a worker read an arbitrary file or bucket.
+        """
         with self._lock:
             for store in self._stores:
                 if store.serves(ref):
                     return store
-        store = store_for_ref(ref)
-        log.debug("reading %s references with a default %r", ref.scheme, store)
-        self.register_store(store)
-        return store
+        if ref.scheme not in STORES:
+            known = ", ".join(sorted(STORES))
+            raise UnknownStoreError(f"no data store is registered for {ref.scheme!r} ({known})")
+        raise UnsafeReferenceError(
+            f"payload reference {ref.location[:200]!r} is in no store this process trusts "
+            f"(the stores of the decorators it serves, and those given explicitly); to "
+            f"read it, configure that {ref.scheme} store on a decorator this process serves "
+            "or pass it in PayloadCodec(stores=...) (`swflow payload show` takes "
+            "--root/--bucket/--store)"
+        )
 
 
 _default_codec: PayloadCodec | None = None

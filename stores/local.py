@@ -5,16 +5,24 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from typing import BinaryIO
 
-from swflow.errors import PayloadNotFoundError, PayloadStoreError, UnsafeReferenceError
+from swflow.errors import (
+    PayloadCorruptError,
+    PayloadNotFoundError,
+    PayloadStoreError,
+    UnsafeReferenceError,
+)
 
 from .base import DataStore, PipelinedDigest, Ref, check_digest, sha256_hex, verify
 
 __all__ = ["LocalDataStore"]
 
 _CHUNK = 8 * 2**20  # above this, hashing runs beside the I/O on a helper thread
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class LocalDataStore(DataStore):
@@ -99,16 +107,24 @@ class LocalDataStore(DataStore):
 
     def get(self, ref: Ref) -> bytes:
         path = self._checked_path(ref)
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:  # never follow a link, never block on a FIFO or a device
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
         except FileNotFoundError:
             raise PayloadNotFoundError(f"no payload at {path}") from None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise UnsafeReferenceError(f"payload {path} is a symlink; refused") from None
             raise PayloadStoreError(f"cannot read payload {path}: {exc}") from exc
-        with open(fd, "rb") as file:
-            data = file.read()
+        with open(fd, "rb", buffering=0) as file:
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode):
+                raise UnsafeReferenceError(f"payload {path} is not a regular file; refused")
+            if found.st_size != ref.size:  # checked before one byte is read
+                raise PayloadCorruptError(
+                    f"payload at {path} has {found.st_size:,} bytes, the reference says "
+                    f"{ref.size:,}: refused unread"
+                )
+            data = file.read(ref.size + 1)  # +1: a file that grew since is caught below
         return verify(ref, data)  # chunked reads hashed on a helper thread measured no faster
 
     def _checked_path(self, ref: Ref) -> str:

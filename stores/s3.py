@@ -9,6 +9,7 @@ from typing import Any
 
 from swflow.errors import (
     MissingDependencyError,
+    PayloadCorruptError,
     PayloadNotFoundError,
     PayloadStoreError,
     UnsafeReferenceError,
@@ -101,25 +102,38 @@ class S3DataStore(DataStore):
         try:
             from fsspec.asyn import sync
 
-            data, digest = sync(filesystem.loop, self._read_hashing, filesystem, key)
-        except FileNotFoundError:
-            raise PayloadNotFoundError(f"no payload at {ref.location}") from None
+            data, digest = sync(filesystem.loop, self._read_hashing, filesystem, key, ref.size)
+        except FileNotFoundError as exc:
+            raise PayloadNotFoundError(f"no payload at {ref.location} ({exc})") from None
+        except PayloadCorruptError:
+            raise
         except Exception as exc:
             raise PayloadStoreError(f"cannot read {ref.location}: {exc}") from exc
         return verify(ref, data, digest)
 
-    async def _read_hashing(self, filesystem: Any, key: str) -> tuple[bytes, str]:
-        """One GET, hashed chunk by chunk as it arrives: the check costs no extra pass.
+    async def _read_hashing(self, filesystem: Any, key: str, size: int) -> tuple[bytes, str]:
+        """One GET of at most ``size + 1`` bytes, hashed chunk by chunk as it arrives.
 
+        The object's size is checked from the response headers before its body is
+        read, and the ranged GET bounds what a longer object could make us download.
         Runs on s3fs's event loop; ``_call_s3`` maps S3 errors to OSErrors as
         ``cat_file`` does.
         """
-        response = await filesystem._call_s3("get_object", Bucket=self.bucket, Key=key)
+        ranged = {"Range": f"bytes=0-{size}"} if size else {}  # +1 byte: longer is caught
+        response = await filesystem._call_s3("get_object", Bucket=self.bucket, Key=key, **ranged)
         body = response["Body"]
         hasher = hashlib.sha256()
         chunks = []
         try:
-            while chunk := await body.read(_READ_CHUNK):
+            total = _object_size(response)
+            if total != size:
+                raise PayloadCorruptError(
+                    f"payload at s3://{self.bucket}/{key} has {total:,} bytes, the reference "
+                    f"says {size:,}: refused unread"
+                )
+            read = 0
+            while read <= size and (chunk := await body.read(_READ_CHUNK)):
+                read += len(chunk)
                 hasher.update(chunk)
                 chunks.append(chunk)
         finally:
@@ -154,3 +168,10 @@ class S3DataStore(DataStore):
 
     def __repr__(self) -> str:
         return f"S3DataStore(bucket={self.bucket!r}, prefix={self.prefix!r})"
+
+
+def _object_size(response: dict[str, Any]) -> int:
+    """The whole object's size: from ``Content-Range`` on a ranged GET, else its length."""
+    content_range = response.get("ContentRange") or ""
+    total = content_range.rpartition("/")[2]
+    return int(total) if total.isdigit() else int(response.get("ContentLength", -1))

@@ -17,6 +17,7 @@ from swflow import (
     SerializationError,
     UnknownSerializerError,
     UnknownStoreError,
+    UnsafeReferenceError,
     UnsupportedEnvelopeError,
 )
 from swflow.payloads import parse_envelope
@@ -219,18 +220,22 @@ def test_missing_out_of_band_payload(tmp_path: Path) -> None:
     text = _local_envelope(tmp_path)
     Path(parse_envelope(text).ref.location).unlink()
     with pytest.raises(PayloadNotFoundError):
-        PayloadCodec().decode(text)
+        PayloadCodec(stores=(LocalDataStore(tmp_path),)).decode(text)
 
 
-# Readers follow the envelope.
+# Readers follow the envelope, into the stores they trust.
 
 
-def test_reader_needs_no_configuration_for_local(tmp_path: Path) -> None:
+def test_a_reader_trusting_the_root_reads_it_and_no_other_does(tmp_path: Path) -> None:
     text = _local_envelope(tmp_path)
-    assert PayloadCodec(cache_bytes=0).decode(text) == {"k": "v" * 100}
+    reader = PayloadCodec(cache_bytes=0, stores=(LocalDataStore(tmp_path),))
+    assert reader.decode(text) == {"k": "v" * 100}
+    with pytest.raises(UnsafeReferenceError) as refused:
+        PayloadCodec(cache_bytes=0, stores=(LocalDataStore(tmp_path / "elsewhere"),)).decode(text)
+    assert str(tmp_path) in str(refused.value) and "stores=" in str(refused.value)
 
 
-def test_reader_needs_no_configuration_for_s3(
+def test_a_reader_trusting_the_bucket_needs_no_other_configuration(
     s3_bucket: str,
     s3_options: dict[str, Any],
     moto_s3_endpoint: str,
@@ -243,14 +248,18 @@ def test_reader_needs_no_configuration_for_s3(
         field="result",
     )
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_s3_endpoint)  # the AWS way, nothing else
-    assert PayloadCodec(cache_bytes=0).decode(text) == list(range(100))
+    trusted = S3DataStore(s3_bucket, "r/")  # the bucket, no options: the default chain
+    assert PayloadCodec(cache_bytes=0, stores=(trusted,)).decode(text) == list(range(100))
+    with pytest.raises(UnsafeReferenceError, match=s3_bucket):
+        PayloadCodec(cache_bytes=0).decode(text)
 
 
 def test_changing_the_writer_store_does_not_break_old_envelopes(tmp_path: Path) -> None:
     codec = PayloadCodec()
     old = codec.encode("old", JsonSerializer(), LocalDataStore(tmp_path / "a"), field="r")
     new = codec.encode("new", MsgpackSerializer(), InlineDataStore(), field="r")
-    assert (PayloadCodec().decode(old), PayloadCodec().decode(new)) == ("old", "new")
+    reader = PayloadCodec(stores=(LocalDataStore(tmp_path / "a"),))
+    assert (reader.decode(old), reader.decode(new)) == ("old", "new")
 
 
 # The read cache.

@@ -25,6 +25,7 @@ from swflow.errors import (
     WorkflowError,
     WorkflowNotFoundError,
 )
+from swflow.payloads import PayloadCodec
 from swflow.swf.connection import DOMAIN_VARIABLE, swf_client
 from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
@@ -110,10 +111,14 @@ def connection_options(func: F) -> F:
 
 
 def open_handle(
-    connect: Any, domain: str | None, workflow_id: str, run_id: str | None
+    connect: Any,
+    domain: str | None,
+    workflow_id: str,
+    run_id: str | None,
+    codec: PayloadCodec | None = None,
 ) -> WorkflowHandle:
     """The run a command names (the latest one of ``workflow_id`` unless ``run_id``)."""
-    return WorkflowClient(domain, client=connect()).handle(workflow_id, run_id)
+    return WorkflowClient(domain, client=connect(), codec=codec).handle(workflow_id, run_id)
 
 
 def json_option(func: F) -> F:
@@ -155,7 +160,7 @@ def load_tasks(specs: Sequence[str], kind: type[Any]) -> list[Any]:
     what = "@activity_task" if kind is ActivityTask else "@decision_task"
     for spec in specs:
         module_name, _, attribute = spec.partition(":")
-        module = _import(module_name)
+        module = import_target(module_name)
         if attribute:
             target: Any = module
             for part in attribute.split("."):
@@ -182,7 +187,7 @@ def load_decider(spec: str) -> WorkflowTask:
     return decider
 
 
-def _import(name: str) -> Any:
+def import_target(name: str) -> Any:
     if name.endswith(".py"):
         path = Path(name).resolve()
         if not path.is_file():

@@ -23,6 +23,7 @@ from .common import (
     print_value,
     progress_option,
 )
+from .trust import trust_options
 
 __all__ = ["history", "one_line", "payload", "timeline"]
 
@@ -33,9 +34,14 @@ def one_line(envelope: Envelope) -> str:
 
 
 def _fetch(
-    connect: Any, domain: str | None, workflow_id: str, run_id: str | None, progress: bool | None
+    connect: Any,
+    domain: str | None,
+    workflow_id: str,
+    run_id: str | None,
+    progress: bool | None,
+    codec: PayloadCodec | None = None,
 ) -> tuple[Any, list[HistoryEvent]]:
-    handle = open_handle(connect, domain, workflow_id, run_id)
+    handle = open_handle(connect, domain, workflow_id, run_id, codec)
     status = Progress(progress)
     events = handle.history(on_page=lambda count: status.update(f"{count:,} events read"))
     status.done(f"{len(events):,} events read")
@@ -60,6 +66,7 @@ def _payloads(event: HistoryEvent) -> dict[str, dict[str, Any]]:
 @click.option("--decode", is_flag=True, help="Also decode every payload (fetches references).")
 @json_option
 @progress_option
+@trust_options
 @connection_options
 def history(
     workflow_id: str,
@@ -67,6 +74,7 @@ def history(
     decode: bool,
     as_json: bool,
     progress: bool | None,
+    codec: PayloadCodec,
     domain: str | None,
     connect: Any,
 ) -> None:
@@ -75,7 +83,7 @@ def history(
     --json writes SWF's own shape ({"events": [...]}, with a "payloads" summary per
     event): the file `swflow replay` and `swflow timeline --from` read.
     """
-    handle, events = _fetch(connect, domain, workflow_id, run_id, progress)
+    handle, events = _fetch(connect, domain, workflow_id, run_id, progress, codec)
     if as_json:
         out = []
         for event in events:
@@ -145,11 +153,13 @@ def payload() -> None:
 @payload.command()
 @click.argument("text", metavar="ENVELOPE|REF")
 @click.option("--raw", is_flag=True, help="Write the stored bytes as they are, undecoded.")
-def show(text: str, raw: bool) -> None:
+@trust_options
+def show(text: str, raw: bool, codec: PayloadCodec) -> None:
     """Fetch, verify and decode a payload.
 
     ENVELOPE is a payload field as SWF holds it (use - to read it from standard input);
-    REF is the one-line form `swflow history --json` prints as "ref".
+    REF is the one-line form `swflow history --json` prints as "ref". Out-of-band
+    payloads are read only from the stores named with --root, --bucket or --store.
     """
     if text == "-":
         text = sys.stdin.read().rstrip("\n")
@@ -162,7 +172,6 @@ def show(text: str, raw: bool) -> None:
         envelope = parse_envelope(text)
     except PayloadCorruptError as exc:
         raise click.BadParameter(str(exc)) from None
-    codec = PayloadCodec()  # no read cache: show what the store holds now
     if raw:
         sys.stdout.buffer.write(codec.fetch(envelope.ref))
         sys.stdout.buffer.flush()

@@ -343,6 +343,7 @@ class CallSites:
             if marker.name == definition.error_marker_name:
                 error = json.loads(text)
                 raise CachedCallError(name, error["type"], error["message"])
+            self.codec.register_store(definition.result.store)  # trusted: its own store
             return self.codec.decode(text)
         while self.new_markers >= self.marker_budget:
             # Its marker could not go out with this decision task: run it in the next one,

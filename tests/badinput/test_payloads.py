@@ -44,6 +44,11 @@ class Kit:
     codec: PayloadCodec
     local: LocalDataStore
     bucket: str
+    s3: S3DataStore
+
+
+MISSING_BUCKET = "swflow-no-such-bucket-x1"
+UNREACHABLE_BUCKET = "swflow-behind-a-closed-port"
 
 
 def envelope(spec: str, scheme: str, size: int | str, digest: str, location: str) -> str:
@@ -115,7 +120,47 @@ def missing_object(kit: Kit) -> str:
 
 def missing_bucket(kit: Kit) -> str:
     digest = sha256_hex(b"nowhere")
-    return envelope("json", "s3", 7, digest, f"s3://swflow-no-such-bucket-x1/{digest}")
+    return envelope("json", "s3", 7, digest, f"s3://{MISSING_BUCKET}/{digest}")
+
+
+def unreachable(kit: Kit) -> str:
+    digest = sha256_hex(b"offline")
+    return envelope("json", "s3", 7, digest, f"s3://{UNREACHABLE_BUCKET}/{digest}")
+
+
+def untrusted_bucket(kit: Kit) -> str:
+    digest = sha256_hex(b"elsewhere")
+    return envelope("json", "s3", 9, digest, f"s3://swflow-someone-elses/{digest}")
+
+
+def untrusted_root(kit: Kit) -> str:
+    data = b'"secret"'
+    digest = sha256_hex(data)
+    other = Path(kit.local.root).parent / "other-root"
+    (other / digest[:2]).mkdir(parents=True)
+    (other / digest[:2] / digest).write_bytes(data)
+    return envelope("json", "file", len(data), digest, f"{other}/{digest[:2]}/{digest}")
+
+
+def fifo(kit: Kit) -> str:
+    digest = sha256_hex(b"[1]")
+    (Path(kit.local.root) / digest[:2]).mkdir(parents=True, exist_ok=True)
+    os.mkfifo(Path(kit.local.root) / digest[:2] / digest)  # a read would block forever
+    return envelope("json", "file", 3, digest, f"{kit.local.root}/{digest[:2]}/{digest}")
+
+
+def sparse(kit: Kit) -> str:
+    digest = sha256_hex(b"[]")
+    (Path(kit.local.root) / digest[:2]).mkdir(parents=True, exist_ok=True)
+    with open(Path(kit.local.root) / digest[:2] / digest, "wb") as file:
+        file.truncate(3 * 2**30)  # 3 GiB of nothing behind a 2-byte reference
+    return envelope("json", "file", 2, digest, f"{kit.local.root}/{digest[:2]}/{digest}")
+
+
+def oversized_object(kit: Kit) -> str:
+    digest = sha256_hex(b"[]")
+    kit.s3.filesystem.pipe_file(f"{kit.bucket}/{digest}", b" " * 50 * 2**20)
+    return envelope("json", "s3", 2, digest, f"s3://{kit.bucket}/{digest}")
 
 
 MSGPACK = msgpack.packb({"rows": [1, 2, 3], "name": "x" * 40})
@@ -222,7 +267,15 @@ CASES: list[Case] = [
     ("local ref through a symlink", symlinked, UnsafeReferenceError, "root"),
     ("local file missing", missing_file, PayloadNotFoundError, "no payload at"),
     ("S3 object missing", missing_object, PayloadNotFoundError, "no payload at"),
-    ("S3 bucket missing", missing_bucket, PayloadStoreError, "swflow-no-such-bucket-x1"),
+    ("S3 bucket missing", missing_bucket, PayloadNotFoundError, "bucket does not exist"),
+    ("S3 unreachable", unreachable, PayloadStoreError, UNREACHABLE_BUCKET),
+    # References into stores this process was never given, or at what is not a payload.
+    ("S3 bucket not trusted", untrusted_bucket, UnsafeReferenceError, "swflow-someone-elses"),
+    ("local root not trusted", untrusted_root, UnsafeReferenceError, "other-root"),
+    ("a FIFO named by a digest", fifo, UnsafeReferenceError, "not a regular file"),
+    # Sized up before a byte is read ("unread"): never fetched in full.
+    ("3 GiB sparse file, 2-byte ref", sparse, PayloadCorruptError, "says 2: refused unread"),
+    ("50 MiB object, 2-byte ref", oversized_object, PayloadCorruptError, "says 2: refused unread"),
     # Hand-typed input without an envelope (the AWS console).
     ("console: not JSON", lambda k: "hello world", DeserializationError, "not valid JSON"),
     (
@@ -238,7 +291,15 @@ CASES: list[Case] = [
 def kit(tmp_path: Path, s3_bucket: str, s3_options: dict[str, Any]) -> Kit:
     local = LocalDataStore(tmp_path / "root")
     s3 = S3DataStore(s3_bucket, **s3_options)
-    return Kit(PayloadCodec(cache_bytes=0, stores=(local, s3)), local, s3_bucket)
+    missing = S3DataStore(MISSING_BUCKET, **s3_options)  # trusted, but never created
+    offline = S3DataStore(
+        UNREACHABLE_BUCKET,
+        client_kwargs={"endpoint_url": "http://127.0.0.1:9"},  # nothing listens there
+        config_kwargs={"retries": {"max_attempts": 1}},
+        retries=1,
+    )
+    stores = (local, s3, missing, offline)
+    return Kit(PayloadCodec(cache_bytes=0, stores=stores), local, s3_bucket, s3)
 
 
 @pytest.mark.parametrize(("name", "build", "error", "words"), CASES, ids=[c[0] for c in CASES])

@@ -43,7 +43,11 @@ def test_history_json_is_swf_shaped_with_payload_summaries(eventful: dict[str, o
 
 
 def test_history_decode_fetches_values(swflow: Swflow, eventful: dict[str, object]) -> None:
-    decoded = swflow.ok("history", "w-events", "--json", "--decode").json()
+    location = eventful["events"][-1]["payloads"]["result"]["location"]  # type: ignore[index]
+    root = str(Path(location).parent.parent)
+    refused = swflow("history", "w-events", "--json", "--decode")
+    assert "UnsafeReferenceError" in refused.stderr  # its store was never trusted
+    decoded = swflow.ok("history", "w-events", "--json", "--decode", "--root", root).json()
     markers = [e for e in decoded["events"] if e["eventType"] == "MarkerRecorded"]
     assert [m["payloads"]["details"]["value"] for m in markers] == [7]
     assert decoded["events"][-1]["payloads"]["result"]["value"] == "x" * 50_000
@@ -60,23 +64,27 @@ def test_payload_show_fetches_verifies_and_decodes(
 ) -> None:
     completed = eventful["events"][-1]  # type: ignore[index]
     ref = completed["payloads"]["result"]["ref"]
-    assert swflow.ok("payload", "show", ref).stdout == repr(b"x" * 50_000) + "\n"  # bytes
+    location = completed["payloads"]["result"]["location"]
+    root = ("--root", str(Path(location).parent.parent))  # the store the flow writes to
+    untrusted = swflow("payload", "show", ref)
+    assert untrusted.exit_code == 4 and "UnsafeReferenceError" in untrusted.stderr
+    assert "--root" in untrusted.stderr  # it says how to trust the store
+    assert swflow.ok("payload", "show", *root, ref).stdout == repr(b"x" * 50_000) + "\n"
     envelope = completed["workflowExecutionCompletedEventAttributes"]["result"]
-    assert swflow.ok("payload", "show", "-", stdin=envelope).stdout.startswith("b'xxx")
-    raw = swflow.ok("payload", "show", "--raw", ref).stdout
+    assert swflow.ok("payload", "show", *root, "-", stdin=envelope).stdout.startswith("b'xxx")
+    raw = swflow.ok("payload", "show", "--raw", *root, ref).stdout
     assert len(raw) == 50_003  # msgpack: a 3-byte header and the bytes
     inline = swflow.ok("payload", "show", 'swflow/1 json inline 7 -\n[1,"a"]').stdout
     assert json.loads(inline) == [1, "a"]
 
-    location = completed["payloads"]["result"]["location"]
     Path(location).rename(tmp_path / "moved")
     try:
-        gone = swflow("payload", "show", ref)
+        gone = swflow("payload", "show", *root, ref)
         assert gone.exit_code == EXIT_NOT_FOUND and "PayloadNotFoundError" in gone.stderr
     finally:
         (tmp_path / "moved").rename(location)
     corrupt = ref.replace(" 50003 ", " 50004 ")
-    outcome = swflow("payload", "show", corrupt)
+    outcome = swflow("payload", "show", *root, corrupt)
     assert outcome.exit_code == 4 and "PayloadCorruptError" in outcome.stderr
     newer = swflow("payload", "show", "swflow/9 json inline 1 - 1")
     assert newer.exit_code == 4 and "upgrade swflow" in newer.stderr

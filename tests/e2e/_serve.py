@@ -1,7 +1,7 @@
 """A worker process for the end-to-end tests.
 
     python -m tests.e2e._serve deciders|activities NAME... [--stats FILE] [--concurrency N]
-        [--task-list NAME] [--sticky-deciders N]
+        [--task-list NAME] [--sticky-deciders N] [--trust STORE]...
 
 Serves the named functions of `tests.e2e.flows` until SIGTERM; then writes what the
 process read from payload stores and its peak memory to FILE (JSON).
@@ -28,9 +28,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--task-list")
     parser.add_argument("--sticky-deciders", type=int)  # 0: every task replays from the start
+    parser.add_argument("--trust", action="append", default=[])  # a store of flows, e.g. S3
     options = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    codec = PayloadCodec()
+    codec = PayloadCodec(stores=tuple(getattr(flows, name) for name in options.trust))
     functions = [getattr(flows, name) for name in options.names]
     common: dict[str, Any] = {"codec": codec, "task_list": options.task_list}
     if options.kind == "deciders":

@@ -51,19 +51,24 @@ def _stored_blob(s3_server: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize(
     ("damage", "error"),
-    [("delete", "PayloadNotFoundError"), ("overwrite", "PayloadCorruptError")],
+    [
+        ("delete", "PayloadNotFoundError"),
+        ("overwrite", "PayloadCorruptError"),
+        ("untrusted", "UnsafeReferenceError"),  # the worker was never given the bucket
+    ],
 )
 def test_a_missing_or_corrupt_s3_payload_fails_the_task_that_reads_it(
     processes: Processes, s3_server: str, damage: str, error: str
 ) -> None:
-    processes.start("deciders", "measure_child")
-    processes.start("activities", "measure")
+    trust = () if damage == "untrusted" else ("--trust", "S3")  # neither serves an S3 task
+    processes.start("deciders", "measure_child", options=trust)
+    processes.start("activities", "measure", options=trust)
     processes.ready(flows.DECIDERS, flows.ACTIVITIES)
     envelope, key = _stored_blob(s3_server)
     s3: Any = boto3.client("s3", endpoint_url=s3_server)
     if damage == "delete":
         s3.delete_object(Bucket=flows.S3.bucket, Key=key)
-    else:
+    elif damage == "overwrite":
         s3.put_object(Bucket=flows.S3.bucket, Key=key, Body=b"tampered")
     client = WorkflowClient()
     forwarded = client.start(flows.measure_child, resolved_promise(envelope, client.codec))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from swflow import WorkflowClient
+from swflow.payloads import PayloadCodec
 from tests.e2e import flows
 from tests.e2e.conftest import ROOT, Processes
 
@@ -47,7 +48,8 @@ def test_cached_functions_run_once_per_call_across_every_replay(
 
 
 def test_each_task_stores_its_payloads_where_its_decorator_says(shared_workers: Processes) -> None:
-    handle = WorkflowClient().start(flows.per_task_storage, "alpha", 1.5)
+    reader = PayloadCodec(stores=(flows.S3,))  # to read the activity's result below
+    handle = WorkflowClient(codec=reader).start(flows.per_task_storage, "alpha", 1.5)
     assert handle.result(timeout=60) == {"name": "alpha", "score": 4.5, "rows": 51_200}
     history = handle.history()
     started = next(e for e in history if e.event_type == "WorkflowExecutionStarted")

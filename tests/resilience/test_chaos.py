@@ -223,6 +223,15 @@ def _check_history(events: list[Any], totals: Counter[str]) -> None:
         if e.event_type == "ActivityTaskCompleted"
     )
     assert max(sites.values(), default=1) == 1, sites  # a completed result never redone
+    by_id = {e.event_id: e for e in events}
+    for kind in ("Decision", "Activity"):
+        waits = [
+            (e.timestamp - by_id[e.attributes["scheduledEventId"]].timestamp).total_seconds()
+            for e in events
+            if e.event_type == f"{kind}TaskStarted"
+        ]
+        key = f"longest {kind.lower()} task wait to start (s)"
+        totals[key] = max(totals[key], round(max(waits, default=0), 1))
     totals["runs"] += 1
     totals["decision tasks timed out"] += kinds["DecisionTaskTimedOut"]
     totals["activity tasks timed out (retried)"] += kinds["ActivityTaskTimedOut"]

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import pytest
 
-from swflow.errors import PayloadNotFoundError
+from swflow.errors import PayloadNotFoundError, UnsafeReferenceError
 from swflow.payloads import PayloadCodec
 from swflow.serializers import JsonSerializer
 from swflow.stores import STORES, DataStore, Ref, register_store
@@ -59,11 +59,13 @@ class TestMemoryStore(OutOfBandStoreConformance):
         del MemoryStore.blobs[ref.location]
 
 
-def test_envelopes_naming_it_are_read_through_the_registry() -> None:
+def test_envelopes_naming_it_are_read_by_a_reader_that_trusts_it() -> None:
     codec = PayloadCodec()
     text = codec.encode({"k": 1}, JsonSerializer(), MemoryStore(), field="result")
     assert "memory://" in text
-    assert PayloadCodec().decode(text) == {"k": 1}  # a reader that never configured it
+    assert PayloadCodec(stores=(MemoryStore(),)).decode(text) == {"k": 1}  # another process
+    with pytest.raises(UnsafeReferenceError, match="memory store"):
+        PayloadCodec().decode(text)  # one that was never given the store
 
 
 def test_a_scheme_already_taken_is_refused() -> None:

@@ -1,0 +1,78 @@
+"""``--root``, ``--bucket``, ``--store``: the stores a command may read payloads from.
+
+A payload reference names where its bytes are, but a process reads only from stores
+it trusts (docs/payloads.md); at the command line, trust is given with these options.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from swflow.payloads import PayloadCodec
+from swflow.stores import DataStore, LocalDataStore, S3DataStore
+
+from .common import import_target
+
+__all__ = ["trust_options", "trusted_stores"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def trusted_stores(
+    roots: tuple[str, ...], buckets: tuple[str, ...], specs: tuple[str, ...]
+) -> tuple[DataStore, ...]:
+    stores: list[DataStore] = [LocalDataStore(root) for root in roots]
+    for text in buckets:
+        bucket, _, prefix = text.removeprefix("s3://").partition("/")
+        try:
+            stores.append(S3DataStore(bucket, prefix))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--bucket") from None
+    for spec in specs:
+        module, _, name = spec.partition(":")
+        store = getattr(import_target(module), name, None) if name else None
+        if not isinstance(store, DataStore):
+            raise click.BadParameter(
+                f"{spec} is not MODULE:NAME of a DataStore object", param_hint="--store"
+            )
+        stores.append(store)
+    return tuple(stores)
+
+
+def trust_options(func: F) -> F:
+    """Adds the options, passed on as ``codec``: a `PayloadCodec` trusting those stores."""
+
+    @click.option(
+        "--root", "roots", multiple=True, metavar="PATH", help="Trust a LocalDataStore root."
+    )
+    @click.option(
+        "--bucket",
+        "buckets",
+        multiple=True,
+        metavar="NAME[/PREFIX]",
+        help="Trust an S3 bucket (or a prefix of it), read with the default AWS chain.",
+    )
+    @click.option(
+        "--store",
+        "specs",
+        multiple=True,
+        metavar="MODULE:NAME",
+        help="Trust a configured DataStore object, e.g. the one your decorators use.",
+    )
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        roots: tuple[str, ...],
+        buckets: tuple[str, ...],
+        specs: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        stores = trusted_stores(roots, buckets, specs)
+        kwargs["codec"] = PayloadCodec(cache_bytes=0, stores=stores)  # show what is stored now
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
