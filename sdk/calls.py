@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from swflow.serializers import ProtobufSerializer
+from swflow.serializers import ProtobufSerializer, Serializer
 from swflow.workflow.decorators import ActivityDefinition, TaskDefinition
 from swflow.workflow.promise import Promise
 
@@ -31,8 +31,10 @@ def resolved_promise(
     envelope: str,
     codec: PayloadCodec,
     description: str = "",
+    *,
     at: int = 0,
     promise: Promise[Any] | None = None,
+    expect: Serializer | None = None,
 ) -> Promise[Any]:
     """``promise`` (or a new one) made ready with the payload ``envelope`` names.
 
@@ -40,7 +42,7 @@ def resolved_promise(
     """
     promise = promise if promise is not None else Promise(description)
     promise.envelope = envelope
-    return promise._resolve(decode=lambda: codec.decode(envelope), at=at)
+    return promise._resolve(decode=lambda: codec.decode(envelope, expect=expect), at=at)
 
 
 def _forwardable(value: Promise[Any]) -> str | None:
@@ -106,18 +108,23 @@ def _reference(value: Any) -> str | None:
 
 
 def decode_call(
-    text: str | None, codec: PayloadCodec, *, as_promises: bool = False
+    text: str | None,
+    codec: PayloadCodec,
+    *,
+    as_promises: bool = False,
+    expect: Serializer | None = None,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The ``(args, kwargs)`` an input envelope (or plain JSON) stands for.
 
     Arguments forwarded by reference are fetched and decoded, or become ready
-    promises with ``as_promises``. A missing input means no arguments.
+    promises with ``as_promises``. A missing input means no arguments. ``expect`` is
+    the reader's own input serializer (see `PayloadCodec.decode`).
     """
     if text is None or text == "":
         return (), {}
     envelope = parse_envelope(text)
     serializer = codec.serializer(envelope.serializer)
-    args, kwargs = serializer.unpack_arguments(codec.decode(text))
+    args, kwargs = serializer.unpack_arguments(codec.decode(text, expect=expect))
 
     def restore(value: Any) -> Any:
         reference = _reference(value)

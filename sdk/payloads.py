@@ -31,6 +31,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from swflow.errors import (
+    DeserializationError,
     PayloadCorruptError,
     PayloadTooLargeError,
     UnknownStoreError,
@@ -38,7 +39,7 @@ from swflow.errors import (
     UnsupportedEnvelopeError,
 )
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
-from swflow.serializers.json_serializer import strict_json_decoder
+from swflow.serializers.json_serializer import has_surrogate_escape, strict_json_decoder
 from swflow.stores import STORES, DataStore, InlineDataStore, Ref
 from swflow.swf.limits import DATA
 
@@ -62,6 +63,7 @@ _NO_DIGEST = "-"
 _UTF8_MAX_BYTES_PER_CHAR = 4
 DEFAULT_CACHE_BYTES = 64 * 2**20
 _INLINE_JSON = f"{_HEADER_START}json inline "
+_HEX = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,10 @@ def parse_envelope(text: str) -> Envelope:
                 f"reads version {ENVELOPE_VERSION}: upgrade swflow"
             )
         raise PayloadCorruptError(f"malformed swflow envelope version {version[:40]!r}")
-    if not size.isdigit() or not spec or not scheme:
+    if not (size.isascii() and size.isdigit()) or not spec or not scheme:
         raise PayloadCorruptError(f"malformed swflow envelope header {header[:200]!r}")
+    if digest != _NO_DIGEST and not (len(digest) == 64 and _HEX.issuperset(digest)):
+        raise PayloadCorruptError(f"envelope checksum {digest[:80]!r} is not a sha256 or -")
     sha256 = "" if digest == _NO_DIGEST else digest
     return Envelope(spec, Ref(scheme, location, int(size), sha256))
 
@@ -234,12 +238,23 @@ class PayloadCodec:
             self._remember(ref, data)
         return text
 
-    def decode(self, text: str) -> Any:
-        """The value an envelope (or legacy plain JSON) stands for."""
+    def decode(self, text: str, expect: Serializer | None = None) -> Any:
+        """The value an envelope (or legacy plain JSON) stands for.
+
+        ``expect`` is the reader's own serializer, when it has one: an envelope naming
+        another Protobuf message type than it expects is refused
+        (`DeserializationError`), never decoded into a class the code does not expect.
+        Any other serializer is followed as the envelope says.
+        """
         if text.startswith(_INLINE_JSON):  # the replay hot path: small ASCII JSON results
             header, _, body = text.partition("\n")
-            size = header[len(_INLINE_JSON) :].partition(" ")[0]
-            if body.isascii() and size == str(len(body)):
+            size, _, digest = header[len(_INLINE_JSON) :].partition(" ")
+            if (
+                digest == _NO_DIGEST
+                and body.isascii()
+                and size == str(len(body))
+                and not has_surrogate_escape(body)
+            ):
                 try:
                     value, end = self._raw_json(body)
                 except (ValueError, RecursionError):
@@ -248,6 +263,8 @@ class PayloadCodec:
                     if end == len(body):
                         return value
         envelope = parse_envelope(text)
+        if expect is not None:
+            _check_expected(envelope.serializer, expect.spec)
         return self.serializer(envelope.serializer).loads(self.fetch(envelope.ref))
 
     def serializer(self, spec: str) -> Serializer:
@@ -299,6 +316,16 @@ class PayloadCodec:
             f"read it, configure that {ref.scheme} store on a decorator this process serves "
             "or pass it in PayloadCodec(stores=...) (`swflow payload show` takes "
             "--root/--bucket/--store)"
+        )
+
+
+def _check_expected(spec: str, expected: str) -> None:
+    protobuf = "protobuf:"
+    if spec != expected and spec.startswith(protobuf) and expected.startswith(protobuf):
+        raise DeserializationError(
+            f"payload is a {spec.removeprefix(protobuf)} message, the reader expects "
+            f"{expected.removeprefix(protobuf)}",
+            serializer="protobuf",
         )
 
 

@@ -10,7 +10,7 @@ from swflow.errors import DeserializationError
 
 from .base import Serializer, ValueRules, is_utf8_text
 
-__all__ = ["JsonSerializer", "strict_json_decoder"]
+__all__ = ["JsonSerializer", "has_surrogate_escape", "strict_json_decoder"]
 
 _MAX_DEPTH = 900  # reported depth; the C encoder stops near the recursion limit (1,000)
 _HINTS = {
@@ -44,10 +44,53 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text[:40]} overflows a float")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key[:100]!r}")
+            seen.add(key)
+    return out
+
+
 def strict_json_decoder() -> json.JSONDecoder:
-    """A decoder for JSON as the RFC has it: ``NaN`` and ``Infinity`` are refused, as
-    the encoder refuses them, so a hand-typed ``NaN`` cannot slip in as a float."""
-    return json.JSONDecoder(parse_constant=_no_constants)
+    """A decoder symmetric with the encoder: what it refuses to write is refused here.
+
+    ``NaN``, ``Infinity``, numbers that overflow to infinity and duplicate keys are
+    refused; lone surrogates are caught by `check_surrogates` (escapes only).
+    """
+    return json.JSONDecoder(
+        parse_constant=_no_constants, parse_float=_finite, object_pairs_hook=_unique_keys
+    )
+
+
+def has_surrogate_escape(text: str) -> bool:
+    """True when ``text`` holds a ``\\uD800``-``\\uDFFF`` escape (a pair or a lone half)."""
+    return "\\ud" in text or "\\uD" in text
+
+
+def check_surrogates(value: Any) -> None:
+    """ValueError if a decoded string holds a lone surrogate (UTF-8 cannot carry it)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not is_utf8_text(item):
+                raise ValueError("a string holds a lone surrogate (\\uD800-\\uDFFF)")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 class JsonSerializer(Serializer):
@@ -80,7 +123,10 @@ class JsonSerializer(Serializer):
     def loads(self, data: bytes | str) -> Any:
         try:
             text = data if isinstance(data, str) else bytes(data).decode("utf-8")
-            return self._decoder.decode(text)
+            value = self._decoder.decode(text)
+            if has_surrogate_escape(text):  # rare: only escapes can make a lone one
+                check_surrogates(value)
+            return value
         except UnicodeDecodeError as exc:
             raise DeserializationError(
                 f"JSON payload is not UTF-8: {exc.reason} at byte {exc.start}", serializer=self.name
@@ -95,7 +141,7 @@ class JsonSerializer(Serializer):
             raise DeserializationError(
                 "JSON payload is nested too deeply to decode", serializer=self.name
             ) from None
-        except ValueError as exc:  # NaN, Infinity
+        except ValueError as exc:  # NaN, Infinity, overflow, duplicate keys, lone surrogates
             raise DeserializationError(
                 f"JSON payload is not valid JSON: {exc}", serializer=self.name
             ) from None

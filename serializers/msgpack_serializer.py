@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NoReturn
 
 from swflow.errors import DeserializationError
@@ -17,6 +18,7 @@ _HINTS = {
     "set": "msgpack has no sets: pass a sorted list",
     "str": "the string holds a lone surrogate (U+D800-U+DFFF), which is not valid UTF-8",
     "frozenset": "msgpack has no sets: pass a sorted list",
+    "datetime": "msgpack timestamps need a timezone-aware datetime (naive times are ambiguous)",
 }
 
 
@@ -25,6 +27,8 @@ def _accepts(value: Any) -> bool:
         return _INT_MIN <= value <= _INT_MAX
     if isinstance(value, str):
         return is_utf8_text(value)
+    if isinstance(value, datetime):
+        return value.tzinfo is not None and value.utcoffset() is not None
     return value is None or isinstance(
         value, bool | float | bytes | bytearray | list | tuple | dict
     )
@@ -58,9 +62,10 @@ class MsgpackSerializer(Serializer):
     Infinity included), ``str``, ``bytes``/``bytearray`` (both come back as ``bytes``),
     ``list``, ``tuple`` (comes back as a list) and ``dict`` with ``str``, ``bytes``,
     ``int``, ``float``, ``bool``, ``None`` or ``tuple`` keys (tuple keys stay tuples),
-    nested up to 1,000 levels. Refused with `SerializationError`: larger integers,
-    sets and any other type.
-    Decoding refuses msgpack extension types: swflow never writes them.
+    nested up to 1,000 levels, and timezone-aware ``datetime`` (msgpack's timestamp
+    type; it comes back as the same instant in UTC). Refused with
+    `SerializationError`: larger integers, naive datetimes, sets and any other type.
+    Decoding refuses every other msgpack extension type: swflow never writes them.
     """
 
     name = "msgpack"
@@ -68,7 +73,7 @@ class MsgpackSerializer(Serializer):
     def __init__(self) -> None:
         import msgpack
 
-        self._packer_options = {"use_bin_type": True, "datetime": False}
+        self._packer_options = {"use_bin_type": True, "datetime": True}
         self._msgpack = msgpack
 
     def dumps(self, value: Any) -> bytes:
@@ -84,6 +89,7 @@ class MsgpackSerializer(Serializer):
             "strict_map_key": False,
             "use_list": True,
             "ext_hook": _refuse_extension,
+            "timestamp": 3,  # datetime in UTC: what dumps took
         }
         try:
             try:

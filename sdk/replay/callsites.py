@@ -28,6 +28,7 @@ from swflow.errors import (
 from swflow.failures import qualified
 from swflow.payloads import PayloadCodec
 from swflow.replay.records import ActivityState, ChildState
+from swflow.serializers import Serializer
 from swflow.swf.decisions import (
     CancelTimer,
     Decision,
@@ -160,7 +161,8 @@ class CallSites:
             if record.status in ("scheduled", "started"):
                 return
             if record.status == "completed":
-                self._payload_promise(promise, record.result, record.closed_event_id)
+                expect = definition.result.serializer
+                self._payload_promise(promise, record.result, record.closed_event_id, expect)
                 return
             kind = "timed_out" if record.status == "timed_out" else record.status
             if kind in retry.retry_on and attempt < retry.max_attempts:
@@ -316,7 +318,8 @@ class CallSites:
             return
         self._check(f"child workflow {workflow_id}", definition, record)
         if record.status == "completed":
-            self._payload_promise(promise, record.result, record.closed_event_id)
+            expect = definition.result.serializer
+            self._payload_promise(promise, record.result, record.closed_event_id, expect)
         elif record.status not in ("initiated", "started"):
             promise._fail(self._child_error(record), at=record.closed_event_id)
 
@@ -344,7 +347,7 @@ class CallSites:
                 error = json.loads(text)
                 raise CachedCallError(name, error["type"], error["message"])
             self.codec.register_store(definition.result.store)  # trusted: its own store
-            return self.codec.decode(text)
+            return self.codec.decode(text, expect=definition.result.serializer)
         while self.new_markers >= self.marker_budget:
             # Its marker could not go out with this decision task: run it in the next one,
             # never now (a value computed but not recorded would be computed again). A
@@ -374,10 +377,12 @@ class CallSites:
 
     # Shared.
 
-    def _payload_promise(self, promise: Promise[Any], text: str | None, at: int) -> Promise[Any]:
+    def _payload_promise(
+        self, promise: Promise[Any], text: str | None, at: int, expect: Serializer | None = None
+    ) -> Promise[Any]:
         if text is None:
             return promise._resolve(None, at=at)
-        return resolved_promise(text, self.codec, at=at, promise=promise)
+        return resolved_promise(text, self.codec, at=at, promise=promise, expect=expect)
 
     def decision_time(self) -> float | None:
         return self.state.decision_time

@@ -171,7 +171,12 @@ def answer(replay: CallSites, outcome: Decision | None, max_decisions: int) -> D
 def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
     """Run the decider once; the close decision it leads to, or None when blocked."""
     try:
-        args, kwargs = decode_call(replay.state.input, replay.codec, as_promises=True)
+        args, kwargs = decode_call(
+            replay.state.input,
+            replay.codec,
+            as_promises=True,
+            expect=definition.input.serializer,
+        )
         value = definition.function(*args, **kwargs)
         if isinstance(value, Promise):
             returned = value

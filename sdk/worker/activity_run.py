@@ -95,7 +95,7 @@ def run_activity(
     (heartbeats, cancellation), absent outside a worker. An ``async def`` function runs
     on ``loop`` (a loop of its own when there is none)."""
     try:
-        args, kwargs = decode_call(input_text, codec)
+        args, kwargs = decode_call(input_text, codec, expect=definition.input.serializer)
     except Exception as exc:  # PayloadError, or a store library's own failure
         return failed(exc, codec)
     context = bind(info) if info is not None else None

@@ -179,6 +179,45 @@ CASES: list[Case] = [
     ("json corrupt", lambda k: text("json", "{rows: 1}"), DeserializationError, "not valid JSON"),
     ("json empty", lambda k: text("json", ""), DeserializationError, "not valid JSON"),
     ("json NaN", lambda k: text("json", "[NaN]"), DeserializationError, "NaN is not JSON"),
+    ("json Infinity", lambda k: text("json", "[-Infinity]"), DeserializationError, "not JSON"),
+    ("json overflows to inf", lambda k: text("json", "[1e999]"), DeserializationError, "overflow"),
+    ("json duplicate keys", lambda k: text("json", '{"a":1,"a":2}'), DeserializationError, "'a'"),
+    (
+        "json lone surrogate escape",
+        lambda k: text("json", '{"k": "\\ud800"}'),
+        DeserializationError,
+        "lone surrogate",
+    ),
+    (
+        "json lone surrogate, fast path",
+        lambda k: envelope("json", "inline", 10, "-", '["\\udfff"]'),
+        DeserializationError,
+        "lone surrogate",
+    ),
+    (
+        "fast path, junk digest",
+        lambda k: envelope("json", "inline", 2, "junk", "{}"),
+        PayloadCorruptError,
+        "not a sha256",
+    ),
+    (
+        "size in Arabic-Indic digits",
+        lambda k: envelope("json", "inline", "\u0662", "-", "{}"),
+        PayloadCorruptError,
+        "malformed",
+    ),
+    (
+        "a sixth header field",
+        lambda k: "swflow/1 json inline 2 - extra\n{}",
+        PayloadCorruptError,
+        "malformed",
+    ),
+    (
+        "digest not hex",
+        lambda k: envelope("json", "file", 2, "g" * 64, f"{k.local.root}/gg/{'g' * 64}"),
+        PayloadCorruptError,
+        "not a sha256",
+    ),
     ("json not UTF-8", lambda k: inline("json", b'"\xff\xfe"'), DeserializationError, "not UTF-8"),
     ("json nested 200,000 deep", lambda k: text("json", DEEP), DeserializationError, "too deeply"),
     (
@@ -364,3 +403,42 @@ def test_a_hostile_value_is_refused_before_anything_is_written(
         codec.encode(value, serializer, store, field="result", owner="activity a")
     assert words.lower() in str(raised.value).lower(), str(raised.value)
     assert list(tmp_path.rglob("*")) == []  # not a byte reached the store
+
+
+def test_a_protobuf_envelope_of_another_message_type_is_refused() -> None:
+    from google.protobuf import struct_pb2
+
+    other = PayloadCodec().encode(
+        struct_pb2.Value(string_value="x"),
+        ProtobufSerializer(struct_pb2.Value),
+        InlineDataStore(),
+        field="result",
+    )
+    codec = PayloadCodec()
+    assert codec.decode(other).string_value == "x"  # a reader with no expectation follows it
+    with pytest.raises(DeserializationError, match=r"google.protobuf.Value message, the reader"):
+        codec.decode(other, expect=ProtobufSerializer(Record))
+
+
+def test_an_activity_typed_for_one_message_refuses_another_as_input() -> None:
+    from google.protobuf import struct_pb2
+
+    from swflow import activity_task
+    from swflow.worker.activity_run import run_activity
+
+    ran: list[Record] = []
+
+    @activity_task(input_data_serializer=ProtobufSerializer(Record))
+    def store_record(record: Record) -> None:
+        ran.append(record)
+
+    wrong = PayloadCodec().encode(
+        struct_pb2.Value(string_value="x"),
+        ProtobufSerializer(struct_pb2.Value),
+        InlineDataStore(),
+        field="input",
+    )
+    outcome = run_activity(store_record.definition, wrong, PayloadCodec())
+    assert outcome.kind == "failed" and outcome.reason is not None
+    assert outcome.reason.startswith("DeserializationError") and "expects" in outcome.reason
+    assert ran == []
