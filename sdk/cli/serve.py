@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import threading
@@ -43,15 +44,28 @@ def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: 
     server = DevServer(
         host=host, port=port, db=db, time_skipping=time_skipping, poll_timeout=poll_timeout
     ).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if not _loopback(host):
+        click.echo(
+            f"warning: listening on {host}, beyond this machine; the devserver has no "
+            "authentication: anyone who reaches the port can start, read and terminate runs",
+            err=True,
+        )
     click.echo(
         f"swflow devserver on {server.endpoint} (db: {db})\n"
         f"export AWS_ENDPOINT_URL_SWF={server.endpoint}"
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     server.stop()
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _worker_options(func: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .faults import Fault
 
-__all__ = ["RawEvents", "decode_token", "encode_token", "page", "page_size"]
+__all__ = ["RawEvents", "decode_token", "encode_token", "page", "page_size", "token_number"]
 
 
 class RawEvents(list[str]):
@@ -29,13 +29,22 @@ def decode_token(token: str) -> dict[str, Any]:
     return state
 
 
+def token_number(state: dict[str, Any], key: str, minimum: int = 0) -> int:
+    """A whole number a token carries; anything else is a token we never issued."""
+    value = state.get(key)
+    if type(value) is not int or value < minimum:
+        raise Fault("ValidationException", "Invalid nextPageToken")
+    return value
+
+
 def page_size(p: dict[str, Any]) -> int:
     return int(p.get("maximumPageSize") or 1000)
 
 
 def page(items: list[Any], p: dict[str, Any]) -> tuple[list[Any], dict[str, str]]:
     """One page of ``items`` and, when more follow, ``{"nextPageToken": ...}``."""
-    offset = int(decode_token(p["nextPageToken"]).get("offset", 0)) if p.get("nextPageToken") else 0
+    token = p.get("nextPageToken")
+    offset = token_number(decode_token(token), "offset") if token else 0
     size = page_size(p)
     chunk = items[offset : offset + size]
     if offset + size < len(items):

@@ -23,7 +23,8 @@ __all__ = ["operation_names", "validate"]
 _NAME_SHAPES = frozenset(
     {"DomainName", "Name", "Version", "VersionOptional", "WorkflowId", "ActivityId", "TimerId"}
 )
-_DURATION = re.compile(r"^(NONE|\d{1,8})$")
+_DURATION = re.compile(r"\A(NONE|[0-9]{1,8})\Z")  # ASCII digits: \d takes any script
+_PRIORITY = re.compile(r"\A[+-]?[0-9]{1,10}\Z")
 
 
 @cache
@@ -123,9 +124,7 @@ def _check_format(value: str, shape_name: str, where: str, errors: list[str]) ->
         errors.append(f"Value '{value[:100]}' at '{where}' {problem}")
     elif shape_name.startswith("DurationInSeconds") and value and not _DURATION.match(value):
         errors.append(f"Value '{value[:20]}' at '{where}' is not a duration in seconds or NONE")
-    elif shape_name == "TaskPriority":
-        try:
-            if not -(2**31) <= int(value) < 2**31:
-                raise ValueError
-        except ValueError:
-            errors.append(f"Value '{value[:20]}' at '{where}' is not a 32-bit integer")
+    elif shape_name == "TaskPriority" and not (
+        _PRIORITY.match(value) and -(2**31) <= int(value) < 2**31
+    ):
+        errors.append(f"Value '{value[:20]}' at '{where}' is not a 32-bit integer")

@@ -12,7 +12,14 @@ from typing import Any
 from swflow.devserver.engine import Engine, _seconds
 from swflow.devserver.faults import Fault
 from swflow.devserver.model import Execution
-from swflow.devserver.paging import RawEvents, decode_token, encode_token, page, page_size
+from swflow.devserver.paging import (
+    RawEvents,
+    decode_token,
+    encode_token,
+    page,
+    page_size,
+    token_number,
+)
 from swflow.swf.vocabulary import CHILD_CLOSE_EVENTS, CLOSE_STATUS, WORKFLOW_DEFAULTS
 
 __all__ = ["Executions", "close_run", "start_run"]
@@ -341,7 +348,7 @@ def history_page(
         state = decode_token(p["nextPageToken"])
         if state.get("run") != execution.run_id:
             raise Fault("ValidationException", "nextPageToken belongs to another history")
-        start = int(state["next"])
+        start = token_number(state, "next", minimum=first)
     else:
         start = last if reverse else first
     low, high = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+import hmac
+import secrets
 import time
 from typing import Any
 
@@ -27,6 +29,21 @@ def _override_task_list(execution: Execution, p: dict[str, Any]) -> None:
     else:
         execution.task_list = p["taskList"]["name"]
         execution.override_task_list = execution.override_schedule_to_start = None
+
+
+def _token(kind: str, run_id: str, scheduled_event_id: int) -> str:
+    """A task token: where the task is, and 128 random bits no one can guess.
+
+    Tokens are kept with the run in SQLite, so they survive a restart; one built from
+    a run id and an event id alone names no task.
+    """
+    return f"{kind}.{run_id}.{scheduled_event_id}.{secrets.token_urlsafe(16)}"
+
+
+def _token_parts(token: str) -> tuple[str, str]:
+    """(run id, scheduled event id) of a token, or empty strings for a malformed one."""
+    parts = token.split(".")
+    return (parts[1], parts[2]) if len(parts) == 4 else ("", "")
 
 
 class Tasks:
@@ -88,7 +105,7 @@ class Tasks:
                 )
                 decision.started_event_id = started
                 decision.started_at = engine.clock.now()
-                decision.token = f"d.{execution.run_id}.{decision.scheduled_event_id}"
+                decision.token = _token("d", execution.run_id, decision.scheduled_event_id)
                 engine.add_deadline(
                     _seconds(execution.task_timeout), "decision", execution.run_id, decision.token
                 )
@@ -126,14 +143,12 @@ class Tasks:
         return self._decision_page(execution, p)
 
     def _decision_owner(self, token: str) -> Execution:
-        _, _, rest = token.partition(".")
-        run_id, _, _ = rest.rpartition(".")
-        execution = self.engine.executions.get(run_id)
+        execution = self.engine.executions.get(_token_parts(token)[0])
         if (
             execution is None
             or not execution.is_open
             or execution.decision is None
-            or execution.decision.token != token
+            or not hmac.compare_digest(execution.decision.token, token)
         ):
             raise Fault("UnknownResourceFault", f"Unknown decision task: {token[:100]}")
         return execution
@@ -189,7 +204,7 @@ class Tasks:
                     identity=p.get("identity"),
                 )
                 activity.started_at = engine.clock.now()
-                activity.token = f"a.{execution.run_id}.{activity.scheduled_event_id}"
+                activity.token = _token("a", execution.run_id, activity.scheduled_event_id)
                 engine.arm_activity(execution, activity, activity.started_at)
                 out: dict[str, Any] = {
                     "taskToken": activity.token,
@@ -206,12 +221,13 @@ class Tasks:
                 return out
 
     def _activity(self, token: str) -> tuple[Execution, ActivityTask]:
-        _, _, rest = token.partition(".")
-        run_id, _, scheduled = rest.rpartition(".")
+        run_id, scheduled = _token_parts(token)
         execution = self.engine.executions.get(run_id)
         if execution is not None and execution.is_open:
             for activity in execution.activities.values():
-                if activity.token == token and str(activity.scheduled_event_id) == scheduled:
+                if str(activity.scheduled_event_id) == scheduled and hmac.compare_digest(
+                    activity.token, token
+                ):
                     return execution, activity
         raise Fault("UnknownResourceFault", f"Unknown activity task: {token[:100]}")
 
