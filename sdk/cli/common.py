@@ -26,8 +26,10 @@ from swflow.errors import (
     WorkflowNotFoundError,
 )
 from swflow.payloads import PayloadCodec
+from swflow.stores import InlineDataStore
 from swflow.swf.connection import DOMAIN_VARIABLE, swf_client
-from swflow.workflow.decorators import ActivityTask, WorkflowTask
+from swflow.swf.limits import DATA
+from swflow.workflow.decorators import ActivityTask, WorkflowDefinition, WorkflowTask
 
 __all__ = [
     "EXIT_ERROR",
@@ -125,25 +127,48 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON, not a table.")(func)
 
 
-def parse_input(text: str | None, what: str = "--input") -> tuple[list[Any], dict[str, Any]]:
+INLINE_INPUT_BYTES = 4 * DATA  # 32,768 characters of UTF-8 take at most this many bytes
+OUT_OF_BAND_INPUT_BYTES = 2**30
+
+
+def input_limit(definition: WorkflowDefinition) -> int:
+    """The most ``--input`` bytes worth reading for ``definition``: what SWF can carry
+    inline, or, with an out-of-band input store, 1 GiB."""
+    inline = isinstance(definition.input.store, InlineDataStore)
+    return INLINE_INPUT_BYTES if inline else OUT_OF_BAND_INPUT_BYTES
+
+
+def parse_input(
+    text: str | None, what: str = "--input", limit: int = INLINE_INPUT_BYTES
+) -> tuple[list[Any], dict[str, Any]]:
     """Arguments from JSON: a list is positional, an object is keyword, else one argument.
 
-    ``@FILE`` reads the JSON from a file and ``-`` from standard input.
+    ``@FILE`` reads the JSON from a file and ``-`` from standard input, never more than
+    ``limit`` bytes (a FIFO or ``/dev/zero`` cannot make it read forever).
     """
     if text is None:
         return [], {}
-    source = text
+    raw = text.encode()
     if text == "-":
-        source = sys.stdin.read()
+        raw = sys.stdin.buffer.read(limit + 1)
     elif text.startswith("@"):
         try:
-            source = Path(text[1:]).read_text()
+            with open(text[1:], "rb") as file:
+                raw = file.read(limit + 1)
         except OSError as exc:
             raise click.BadParameter(f"cannot read {text[1:]}: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise click.BadParameter(
+            f"more than {limit:,} bytes: SWF carries at most {DATA:,} characters in an "
+            "input field (give the decider an out-of-band input_data_store for more)",
+            param_hint=what,
+        )
     try:
-        value = json.loads(source)
-    except json.JSONDecodeError as exc:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise click.BadParameter(f"not valid JSON: {exc}", param_hint=what) from None
+    except RecursionError:
+        raise click.BadParameter("JSON nested too deeply", param_hint=what) from None
     if isinstance(value, list):
         return value, {}
     if isinstance(value, dict):

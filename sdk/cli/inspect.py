@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from swflow.errors import PayloadCorruptError
+from swflow.errors import HistoryError, PayloadCorruptError
 from swflow.payloads import Envelope, PayloadCodec, default_codec, parse_envelope
 from swflow.run_info import HistoryEvent
 from swflow.timeline import render_timeline
@@ -133,7 +133,10 @@ def timeline(
     if source is not None:
         from swflow.replay.check import load_history
 
-        events = [HistoryEvent.from_json(raw, default_codec()) for raw in load_history(source)]
+        try:
+            events = [HistoryEvent.from_json(raw, default_codec()) for raw in load_history(source)]
+        except HistoryError as exc:
+            raise click.BadParameter(str(exc), param_hint="--from") from None
         title = workflow_id or Path(source).stem
     elif workflow_id is not None:
         _, events = _fetch(connect, domain, workflow_id, run_id, progress)

@@ -19,6 +19,7 @@ from .common import (
     Progress,
     connection_options,
     dump_json,
+    input_limit,
     json_option,
     load_decider,
     open_handle,
@@ -42,7 +43,7 @@ def _start(
     connect: Any, domain: str | None, spec: str, text: str | None, workflow_id: str | None
 ) -> WorkflowHandle:
     decider = load_decider(spec)
-    args, kwargs = parse_input(text)
+    args, kwargs = parse_input(text, limit=input_limit(decider.definition))
     client = WorkflowClient(domain, client=connect())
     return client.start(decider, *args, workflow_id=workflow_id, kwargs=kwargs)
 
@@ -97,7 +98,7 @@ def run(
     """
     if local:
         task = load_decider(decider)
-        args, kwargs = parse_input(text)
+        args, kwargs = parse_input(text, limit=input_limit(task.definition))
         print_value(LocalDecisionWorker(task).start(*args, **kwargs))
         return
     handle = _start(connect, domain, decider, text, workflow_id)
@@ -217,6 +218,8 @@ def signal(
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--input") from None
+        except RecursionError:
+            raise click.BadParameter("JSON nested too deeply", param_hint="--input") from None
     open_handle(connect, domain, workflow_id, run_id).signal(name, value)
 
 

@@ -58,6 +58,8 @@ def load_history(path: str | Path) -> list[dict[str, Any]]:
         raise HistoryError(f"cannot read history {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise HistoryError(f"history {path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise HistoryError(f"history {path} is JSON nested too deeply to be a history") from None
     events = data.get("events") if isinstance(data, dict) else data
     if not isinstance(events, list) or not events:
         raise HistoryError(
