@@ -5,7 +5,8 @@
 Both servers run in their own processes on 127.0.0.1 and are driven by the same boto3
 code: decision round trips per second (poll + respond), GetWorkflowExecutionHistory
 latency for 100 / 1,000 / 10,000-event histories, the CPU an idle long poll costs the
-devserver, and devserver latency as closed workflows accumulate (100 -> 10,000).
+devserver, what 1,000 parked long polls cost it (threads, memory, CPU), and devserver
+latency as closed workflows accumulate (100 -> 10,000).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _PROBES = itertools.count()  # unique probe workflow ids
 
 
 @contextmanager
-def devserver() -> Iterator[tuple[str, int]]:
+def devserver(poll_timeout: str = "1") -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -45,7 +46,7 @@ def devserver() -> Iterator[tuple[str, int]]:
             "--db",
             ":memory:",
             "--poll-timeout",
-            "1",
+            poll_timeout,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -161,6 +162,49 @@ def idle_cpu_percent(endpoint: str, pid: int, seconds: float = 5.0) -> float:
     return 100 * (cpu_seconds(pid) - before) / (time.monotonic() - began)
 
 
+def _status(pid: int, field: str) -> int:
+    line = next(
+        x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith(field)
+    )
+    return int(line.split()[1])
+
+
+def parked_polls(count: int, seconds: float = 5.0) -> tuple[int, int, float, float, float]:
+    """``count`` raw long polls parked on a fresh devserver (60 s poll timeout).
+
+    Returns threads and RSS (MiB) idle, then with the polls parked, and the server's CPU %
+    while they wait.
+    """
+    import json
+    import socket
+
+    body = json.dumps({"domain": DOMAIN, "taskList": {"name": "parked"}}).encode()
+    request = (
+        b"POST / HTTP/1.1\r\nHost: bench\r\nX-Amz-Target: "
+        b"SimpleWorkflowService.PollForActivityTask\r\nContent-Length: %d\r\n\r\n" % len(body)
+    ) + body
+    with devserver("60") as (endpoint, pid):
+        setup(client(endpoint))
+        threads, rss = _status(pid, "Threads:"), _status(pid, "VmRSS:") / 1024
+        host, port = endpoint.removeprefix("http://").split(":")
+        sockets = []
+        try:
+            for _ in range(count):
+                sock = socket.create_connection((host, int(port)))
+                sock.sendall(request)
+                sockets.append(sock)
+            time.sleep(1.0)  # let every request reach its wait
+            parked_threads = _status(pid, "Threads:")
+            parked_rss = _status(pid, "VmRSS:") / 1024
+            before, began = cpu_seconds(pid), time.monotonic()
+            time.sleep(seconds)
+            cpu = 100 * (cpu_seconds(pid) - before) / (time.monotonic() - began)
+        finally:
+            for sock in sockets:
+                sock.close()
+    return threads, parked_threads, rss, parked_rss, cpu
+
+
 def latency_as_runs_accumulate(swf: Any, checkpoints: list[int], runs: int) -> list[float]:
     """Median start+describe latency after 100, ... closed workflows."""
     results, closed = [], 0
@@ -212,6 +256,13 @@ def main() -> None:
             )
         idle = idle_cpu_percent(endpoint, pid)
         print(f"\nidle long-polling worker: devserver CPU {idle:.2f}% (target < 1%)", flush=True)
+        parked = 200 if args.quick else 1000
+        threads, parked_threads, rss, parked_rss, parked_cpu = parked_polls(parked)
+        print(
+            f"{parked:,} parked long polls: devserver threads {threads} -> {parked_threads}, "
+            f"RSS {rss:.0f} -> {parked_rss:.0f} MiB, CPU {parked_cpu:.2f}% while they wait",
+            flush=True,
+        )
         checkpoints = [100, 1000] if args.quick else [100, 1000, 10_000]
         accumulated = latency_as_runs_accumulate(ours, checkpoints, args.runs)
     labels = ", ".join(
