@@ -208,7 +208,7 @@ class Engine:
     def domain(self, name: str) -> Domain:
         domain = self.domains.get(name)
         if domain is None:
-            raise Fault("UnknownResourceFault", f"Unknown domain: {name}")
+            raise Fault("UnknownResourceFault", f"Unknown domain: {name.partition('|')[0]}")
         return domain
 
     def execution(

@@ -24,6 +24,7 @@ from hypercorn.config import Config
 from .engine import Engine
 from .faults import Fault
 from .paging import RawEvents
+from .regions import qualify, region_of
 from .validation import validate
 
 __all__ = ["SwfHttpFront"]
@@ -42,7 +43,7 @@ _CLOSING = {"RequestEntityTooLargeException", "RequestTimeoutException", "Serial
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-Dispatch = Callable[[str, dict[str, Any]], dict[str, Any] | None]
+Dispatch = Callable[[str, dict[str, Any], str], dict[str, Any] | None]
 
 
 def render(out: dict[str, Any] | None) -> bytes:
@@ -156,15 +157,18 @@ class SwfHttpFront:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def _long_poll(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    async def _long_poll(
+        self, operation: str, params: dict[str, Any], region: str
+    ) -> dict[str, Any] | None:
         """Claim a task now, or wait for one on the list until the poll timeout."""
-        key = (POLLS[operation], params["domain"], params["taskList"]["name"])
+        domain = qualify(params["domain"], region)
+        key = (POLLS[operation], domain, params["taskList"]["name"])
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.engine.poll_timeout
         while True:
             waiter = loop.create_future()
             self._waiters.setdefault(key, []).append(waiter)  # before asking: no lost wake
-            out = self.dispatch(operation, params)
+            out = self.dispatch(operation, params, region)
             remaining = give_up - loop.time()
             if (out and out.get("taskToken")) or remaining <= 0 or self._stop_requested():
                 self._forget(key, waiter)
@@ -243,9 +247,10 @@ class SwfHttpFront:
             raise Fault("UnknownOperationException", f"Unknown target {target[:100]!r}")
         params = parse(raw or b"{}")
         validate(operation, params)
+        region = region_of(headers.get(b"authorization", b"").decode("latin-1"))
         if operation in POLLS and not params.get("nextPageToken"):
-            return await self._long_poll(operation, params)
-        return self.dispatch(operation, params)
+            return await self._long_poll(operation, params, region)
+        return self.dispatch(operation, params, region)
 
 
 async def _read_body(receive: Receive) -> bytes:

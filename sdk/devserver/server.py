@@ -11,6 +11,7 @@ from .http import SwfHttpFront
 from .operations.executions import Executions, close_run
 from .operations.registry import Registry
 from .operations.tasks import Tasks
+from .regions import DEFAULT_REGION, regional
 from .scheduler import Scheduler
 from .store import Store
 from .validation import operation_names
@@ -63,11 +64,13 @@ class DevServer:
         self.http = SwfHttpFront((host, port), self.dispatch, self.engine)
         self.scheduler = Scheduler(self.engine)
 
-    def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    def dispatch(
+        self, operation: str, params: dict[str, Any], region: str = DEFAULT_REGION
+    ) -> dict[str, Any] | None:
         handler = self.operations.get(operation)
         if handler is None:
             raise Fault("UnknownOperationException", f"Unknown operation {operation}")
-        result: dict[str, Any] | None = handler(params)
+        result: dict[str, Any] | None = handler(regional(operation, params, region))
         return result
 
     @property

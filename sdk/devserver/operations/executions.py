@@ -189,7 +189,7 @@ class Executions:
         with engine.operation():
             domain = engine.domain(p["domain"])
             if domain.status == "DEPRECATED":
-                raise Fault("DomainDeprecatedFault", domain.name)
+                raise Fault("DomainDeprecatedFault", domain.name.partition("|")[0])
             if (p["domain"], p["workflowId"]) in engine.open_by_id:
                 raise Fault("WorkflowExecutionAlreadyStartedFault", "")
             settings = resolve_start(engine, p["domain"], p["workflowType"], p)

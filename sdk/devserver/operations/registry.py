@@ -8,6 +8,7 @@ from swflow.devserver.engine import Engine
 from swflow.devserver.faults import Fault
 from swflow.devserver.model import Domain, TypeInfo
 from swflow.devserver.paging import page
+from swflow.devserver.regions import DEFAULT_REGION, arn, key_of_arn, plain
 
 __all__ = ["Registry"]
 
@@ -27,7 +28,6 @@ _WORKFLOW_DEFAULTS = (
     "defaultChildPolicy",
     "defaultLambdaRole",
 )
-_ARN = "arn:aws:swf:us-east-1:123456789012:/domain/"
 
 
 def _label(kind: str, name: str, version: str) -> str:
@@ -46,7 +46,7 @@ class Registry:
     def RegisterDomain(self, p: dict[str, Any]) -> None:
         with self.engine.operation():
             if p["name"] in self.engine.domains:
-                raise Fault("DomainAlreadyExistsFault", p["name"])
+                raise Fault("DomainAlreadyExistsFault", plain(p["name"])[0])
             tags = {t["key"]: t.get("value", "") for t in p.get("tags", [])}
             domain = Domain(
                 p["name"],
@@ -58,7 +58,7 @@ class Registry:
             self.engine.store.save_domain(domain)
 
     def _domain_info(self, domain: Domain) -> dict[str, Any]:
-        info = {"name": domain.name, "status": domain.status, "arn": _ARN + domain.name}
+        info = {"name": plain(domain.name)[0], "status": domain.status, "arn": arn(domain.name)}
         if domain.description:
             info["description"] = domain.description
         return info
@@ -73,8 +73,13 @@ class Registry:
 
     def ListDomains(self, p: dict[str, Any]) -> dict[str, Any]:
         with self.engine.lock:
+            region = p.get("_region", DEFAULT_REGION)
             domains = sorted(
-                (d for d in self.engine.domains.values() if d.status == p["registrationStatus"]),
+                (
+                    d
+                    for d in self.engine.domains.values()
+                    if d.status == p["registrationStatus"] and plain(d.name)[1] == region
+                ),
                 key=lambda d: d.name,
                 reverse=p.get("reverseOrder", False),
             )
@@ -85,7 +90,7 @@ class Registry:
         with self.engine.operation():
             domain = self.engine.domain(p["name"])
             if domain.status == status:
-                raise Fault(fault, domain.name)
+                raise Fault(fault, plain(domain.name)[0])
             domain.status = status
             self.engine.store.save_domain(domain)
 
@@ -97,11 +102,11 @@ class Registry:
 
     # Tags (domains only).
 
-    def _domain_by_arn(self, arn: str) -> Domain:
-        name = arn.removeprefix(_ARN)
-        if name == arn or name not in self.engine.domains:
-            raise Fault("UnknownResourceFault", f"Unknown resource: {arn}")
-        return self.engine.domains[name]
+    def _domain_by_arn(self, resource: str) -> Domain:
+        key = key_of_arn(resource)
+        if key is None or key not in self.engine.domains:
+            raise Fault("UnknownResourceFault", f"Unknown resource: {resource[:200]}")
+        return self.engine.domains[key]
 
     def TagResource(self, p: dict[str, Any]) -> None:
         with self.engine.operation():
