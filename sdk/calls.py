@@ -13,6 +13,8 @@ read, or pass on still without downloading it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from swflow.serializers import ProtobufSerializer, Serializer
@@ -21,6 +23,9 @@ from swflow.workflow.promise import Promise
 
 from .errors import SerializationError
 from .payloads import Channel, PayloadCodec, parse_envelope
+
+Exempt = Callable[[], AbstractContextManager[object]]
+"""Where a decode runs: a decider's `Progress.exempted`, or nothing."""
 
 __all__ = ["REF_KEY", "decode_call", "encode_call", "encode_input", "resolved_promise"]
 
@@ -35,14 +40,21 @@ def resolved_promise(
     at: int = 0,
     promise: Promise[Any] | None = None,
     expect: Serializer | None = None,
+    exempt: Exempt = nullcontext,
 ) -> Promise[Any]:
     """``promise`` (or a new one) made ready with the payload ``envelope`` names.
 
-    The payload is decoded on the first read of ``result``, never before.
+    The payload is decoded on the first read of ``result``, never before, inside
+    ``exempt()`` (in a decider: a fetch is swflow's I/O, not the decider's own time).
     """
     promise = promise if promise is not None else Promise(description)
     promise.envelope = envelope
-    return promise._resolve(decode=lambda: codec.decode(envelope, expect=expect), at=at)
+
+    def decode() -> Any:
+        with exempt():
+            return codec.decode(envelope, expect=expect)
+
+    return promise._resolve(decode=decode, at=at)
 
 
 def _forwardable(value: Promise[Any]) -> str | None:
@@ -113,25 +125,29 @@ def decode_call(
     *,
     as_promises: bool = False,
     expect: Serializer | None = None,
+    exempt: Exempt = nullcontext,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The ``(args, kwargs)`` an input envelope (or plain JSON) stands for.
 
     Arguments forwarded by reference are fetched and decoded, or become ready
     promises with ``as_promises``. A missing input means no arguments. ``expect`` is
-    the reader's own input serializer (see `PayloadCodec.decode`).
+    the reader's own input serializer (see `PayloadCodec.decode`); fetches run inside
+    ``exempt()``.
     """
     if text is None or text == "":
         return (), {}
     envelope = parse_envelope(text)
     serializer = codec.serializer(envelope.serializer)
-    args, kwargs = serializer.unpack_arguments(codec.decode(text, expect=expect))
+    with exempt():
+        args, kwargs = serializer.unpack_arguments(codec.decode(text, expect=expect))
 
     def restore(value: Any) -> Any:
         reference = _reference(value)
         if reference is None:
             return value
         if as_promises:
-            return resolved_promise(reference, codec, "forwarded argument")
-        return codec.decode(reference)
+            return resolved_promise(reference, codec, "forwarded argument", exempt=exempt)
+        with exempt():
+            return codec.decode(reference)
 
     return tuple(restore(arg) for arg in args), {k: restore(v) for k, v in kwargs.items()}

@@ -347,7 +347,8 @@ class CallSites:
                 error = json.loads(text)
                 raise CachedCallError(name, error["type"], error["message"])
             self.codec.register_store(definition.result.store)  # trusted: its own store
-            return self.codec.decode(text, expect=definition.result.serializer)
+            with self.progress.exempted():  # a fetch is swflow's I/O, not the decider's time
+                return self.codec.decode(text, expect=definition.result.serializer)
         while self.new_markers >= self.marker_budget:
             # Its marker could not go out with this decision task: run it in the next one,
             # never now (a value computed but not recorded would be computed again). A
@@ -382,7 +383,9 @@ class CallSites:
     ) -> Promise[Any]:
         if text is None:
             return promise._resolve(None, at=at)
-        return resolved_promise(text, self.codec, at=at, promise=promise, expect=expect)
+        return resolved_promise(
+            text, self.codec, at=at, promise=promise, expect=expect, exempt=self.progress.exempted
+        )
 
     def decision_time(self) -> float | None:
         return self.state.decision_time

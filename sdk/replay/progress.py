@@ -27,7 +27,8 @@ class Progress:
 
     @contextmanager
     def exempted(self) -> Iterator[None]:
-        """A ``@cached`` function runs: its time is the user's, not the decider's."""
+        """Time that is not the decider's own code: a ``@cached`` function running, or
+        a payload fetched from its store (a cold import of s3fs alone can take seconds)."""
         self._exempt += 1
         try:
             yield

@@ -176,6 +176,7 @@ def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision |
             replay.codec,
             as_promises=True,
             expect=definition.input.serializer,
+            exempt=replay.progress.exempted,
         )
         value = definition.function(*args, **kwargs)
         if isinstance(value, Promise):

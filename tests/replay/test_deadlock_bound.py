@@ -1,20 +1,24 @@
 """A decider that does not reach its next wait within its bound is abandoned: the
 engine raises DeciderStuckError (with where the code is stuck) and moves on; code that
-progresses, and @cached side effects however long, are never abandoned."""
+progresses, @cached side effects and payload fetches however long are never abandoned."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from swflow import activity_task, cached, decision_task
 from swflow.errors import DeciderStuckError
+from swflow.payloads import PayloadCodec
 from swflow.replay.decider import SnapshotDecider
 from swflow.replay.state import ExecutionState
 from swflow.replay.sticky import StickyDecider
+from swflow.serializers import JsonSerializer
+from swflow.stores import LocalDataStore, Ref
 from swflow.testing import HistoryBuilder
 
 RELEASE = threading.Event()
@@ -103,3 +107,38 @@ def test_progress_and_slow_cached_calls_are_not_stuck(runner: str) -> None:
     assert sum(d.decision_type == "ScheduleActivityTask" for d in result.decisions) == 40
     result = _decider(runner, "queries", queries).decide()
     assert result.closes
+
+
+class SlowStore(LocalDataStore):
+    """A store whose reads take longer than the bound (a cold s3fs import under load)."""
+
+    def get(self, ref: Ref) -> bytes:
+        time.sleep(0.6)
+        return super().get(ref)
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNERS))
+def test_a_slow_payload_fetch_is_not_stuck(runner: str, tmp_path: Path) -> None:
+    store = SlowStore(tmp_path)
+
+    @activity_task(swf_task_type="fetched", result_data_store=store)
+    def fetched() -> int:
+        return 0
+
+    @decision_task(swf_workflow_type="reads")
+    def reads() -> int:
+        return int(fetched().result) + int(slow_cached().result) + 1
+
+    @cached(result_data_store=store)
+    def slow_cached() -> int:
+        return 41
+
+    history = HistoryBuilder("reads")
+    state = ExecutionState.from_events(history.events)
+    first = RUNNERS[runner](state, reads.definition, deadlock_timeout=0.3).decide()
+    history.apply(first)
+    result = PayloadCodec().encode(41, JsonSerializer(), store, field="result")
+    history.complete_activity("a1", raw_result=result)
+    state = ExecutionState.from_events(history.events)
+    decided = RUNNERS[runner](state, reads.definition, deadlock_timeout=0.3).decide()
+    assert decided.closes  # a 0.6 s read, past the 0.3 s bound: not abandoned
