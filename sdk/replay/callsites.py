@@ -17,11 +17,8 @@ from typing import Any
 
 from swflow.calls import encode_input, resolved_promise
 from swflow.errors import (
-    ActivityTaskError,
     CachedCallError,
-    ChildWorkflowError,
     NonDeterministicWorkflowError,
-    PayloadError,
     TaskError,
     TimerCanceled,
 )
@@ -47,6 +44,7 @@ from swflow.workflow.decorators import (
 from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Blocked, Promise, TimerPromise
 
+from .call_errors import activity_error, child_error
 from .determinism import WAKEUP_PREFIX, mismatch, unclaimed
 from .progress import Progress
 from .state import ExecutionState
@@ -171,7 +169,7 @@ class CallSites:
                     return
                 attempt += 1
                 continue
-            promise._fail(self._activity_error(record, attempt), at=record.closed_event_id)
+            promise._fail(activity_error(record, attempt, self.codec), at=record.closed_event_id)
             return
 
     def _schedule(
@@ -187,23 +185,6 @@ class CallSites:
                 **decision_fields(options),
             )
         )
-
-    def _activity_error(self, record: ActivityState, attempts: int) -> ActivityTaskError:
-        reason = record.failure
-        return ActivityTaskError(
-            f"activity {record.name} {record.status} after {attempts} attempt(s): {reason}",
-            reason=reason,
-            details=self._details(record.details),
-            attempts=attempts,
-        )
-
-    def _details(self, text: str | None) -> Any:
-        if text is None:
-            return None
-        try:
-            return self.codec.decode(text)
-        except PayloadError:
-            return text  # details are free text when not written by swflow
 
     # Timers.
 
@@ -321,15 +302,7 @@ class CallSites:
             expect = definition.result.serializer
             self._payload_promise(promise, record.result, record.closed_event_id, expect)
         elif record.status not in ("initiated", "started"):
-            promise._fail(self._child_error(record), at=record.closed_event_id)
-
-    def _child_error(self, record: ChildState) -> ChildWorkflowError:
-        reason = record.failure
-        return ChildWorkflowError(
-            f"child workflow {record.name} ({record.workflow_id}) {record.status}: {reason}",
-            reason=reason,
-            details=self._details(record.details),
-        )
+            promise._fail(child_error(record, self.codec), at=record.closed_event_id)
 
     # @cached.
 

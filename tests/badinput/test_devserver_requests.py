@@ -10,27 +10,14 @@ import json
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from swflow.devserver import DevServer
-from tests.devserver.conftest import DOMAIN, Workflow, client_for, decision, register
+from tests.devserver.conftest import DOMAIN, Workflow, decision, server, swf
 
-
-@pytest.fixture
-def server() -> Iterator[DevServer]:
-    with DevServer(poll_timeout=0.5) as running:
-        yield running
-
-
-@pytest.fixture
-def swf(server: DevServer) -> Any:
-    client = client_for(server)
-    register(client)
-    return client
+__all__ = ["server", "swf"]  # the devserver tests' fixtures
 
 
 def _code(error: pytest.ExceptionInfo[ClientError]) -> str:

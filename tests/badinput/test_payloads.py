@@ -142,19 +142,25 @@ def untrusted_root(kit: Kit) -> str:
     return envelope("json", "file", len(data), digest, f"{other}/{digest[:2]}/{digest}")
 
 
+def _named_by(kit: Kit, payload: bytes) -> tuple[Path, str]:
+    """Where the store keeps ``payload`` (nothing written there yet), and its envelope."""
+    digest = sha256_hex(payload)
+    path = Path(kit.local.root) / digest[:2] / digest
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path, envelope("json", "file", len(payload), digest, str(path))
+
+
 def fifo(kit: Kit) -> str:
-    digest = sha256_hex(b"[1]")
-    (Path(kit.local.root) / digest[:2]).mkdir(parents=True, exist_ok=True)
-    os.mkfifo(Path(kit.local.root) / digest[:2] / digest)  # a read would block forever
-    return envelope("json", "file", 3, digest, f"{kit.local.root}/{digest[:2]}/{digest}")
+    path, text = _named_by(kit, b"[1]")
+    os.mkfifo(path)  # a read would block forever
+    return text
 
 
 def sparse(kit: Kit) -> str:
-    digest = sha256_hex(b"[]")
-    (Path(kit.local.root) / digest[:2]).mkdir(parents=True, exist_ok=True)
-    with open(Path(kit.local.root) / digest[:2] / digest, "wb") as file:
+    path, text = _named_by(kit, b"[]")
+    with open(path, "wb") as file:
         file.truncate(3 * 2**30)  # 3 GiB of nothing behind a 2-byte reference
-    return envelope("json", "file", 2, digest, f"{kit.local.root}/{digest[:2]}/{digest}")
+    return text
 
 
 def oversized_object(kit: Kit) -> str:
