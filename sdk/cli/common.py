@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -190,7 +191,12 @@ def load_tasks(specs: Sequence[str], kind: type[Any]) -> list[Any]:
             target: Any = module
             for part in attribute.split("."):
                 if not hasattr(target, part):
-                    raise click.BadParameter(f"{module_name} has no attribute {attribute!r}")
+                    there = sorted(n for n, v in vars(module).items() if isinstance(v, kind))
+                    listed = ", ".join(there) if there else "none"
+                    raise click.BadParameter(
+                        f"{module_name} has no attribute {attribute!r}; its {what} "
+                        f"functions: {listed}"
+                    )
                 target = getattr(target, part)
             if not isinstance(target, kind):
                 raise click.BadParameter(f"{spec} is {target!r}, not a {what} function")
@@ -222,7 +228,10 @@ def import_target(name: str) -> Any:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[path.stem] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            raise _import_failed(name, exc) from None
         return module
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
@@ -231,7 +240,21 @@ def import_target(name: str) -> Any:
     except ModuleNotFoundError as exc:
         if exc.name and name.startswith(exc.name):
             raise click.BadParameter(f"no module named {name!r} (from {os.getcwd()})") from None
-        raise
+        raise _import_failed(name, exc) from None
+    except Exception as exc:  # the user's module raised, or does not parse
+        raise _import_failed(name, exc) from None
+
+
+def _import_failed(name: str, error: Exception) -> click.BadParameter:
+    """One line for a module that cannot be imported: where, and why."""
+    where = ""
+    if isinstance(error, SyntaxError):
+        where = f" ({error.filename}, line {error.lineno})"
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        if frames:
+            where = f" ({frames[-1].filename}, line {frames[-1].lineno})"
+    return click.BadParameter(f"cannot import {name}: {type(error).__name__}: {error}{where}")
 
 
 def to_json(value: Any) -> Any:

@@ -168,6 +168,9 @@ def list_runs(
     if as_json:
         dump_json([dataclasses.asdict(run) for run in runs])
         return
+    if not runs and not (closed or everything):
+        click.echo("no open runs (--all shows closed ones too)", err=True)
+        return
     rows = [
         (r.workflow_id, r.run_id, f"{r.workflow_type} {r.version}", r.close_status or r.status)
         for r in runs

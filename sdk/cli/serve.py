@@ -14,7 +14,7 @@ from swflow.worker.activity import DistributedActivityWorker
 from swflow.worker.decision import DistributedDecisionWorker
 from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
-from .common import connection_options, load_tasks
+from .common import EXIT_USAGE, CliError, connection_options, load_tasks
 
 __all__ = ["decider", "default_db", "devserver", "worker"]
 
@@ -41,9 +41,16 @@ def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: 
 
     if db != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(db)), exist_ok=True)
-    server = DevServer(
-        host=host, port=port, db=db, time_skipping=time_skipping, poll_timeout=poll_timeout
-    ).start()
+    try:
+        server = DevServer(
+            host=host, port=port, db=db, time_skipping=time_skipping, poll_timeout=poll_timeout
+        ).start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise CliError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; stop what holds it or "
+            "choose another --port",
+            EXIT_USAGE,
+        ) from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
