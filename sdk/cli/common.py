@@ -7,9 +7,11 @@ import importlib
 import importlib.util
 import json
 import os
+import socket
 import sys
 import time
 import traceback
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -105,12 +107,32 @@ def connection_options(func: F) -> F:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, endpoint: str | None, **kwargs: Any) -> Any:
-        kwargs["connect"] = lambda connections=10: swf_client(
-            endpoint=endpoint, connections=connections
-        )
+        def connect(connections: int = 10) -> Any:
+            override = endpoint or os.environ.get("AWS_ENDPOINT_URL")
+            if override:
+                _answering(override)
+            return swf_client(endpoint=endpoint, connections=connections)
+
+        kwargs["connect"] = connect
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _answering(url: str) -> None:
+    """A quick TCP check of an endpoint override: a devserver that is not running is
+    one line that says how to start it, not seconds of botocore's silent retries."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=2).close()
+    except OSError as exc:
+        raise CliError(
+            f"nothing answers at {url} ({exc.strerror or exc}): start a devserver with "
+            "`swflow devserver`, or point --endpoint / AWS_ENDPOINT_URL_SWF elsewhere"
+        ) from None
 
 
 def open_handle(

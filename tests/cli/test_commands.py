@@ -160,7 +160,7 @@ def test_run_local_by_file_path_and_failures(swflow: Swflow) -> None:
 def test_an_unreachable_endpoint_exits_4(swflow: Swflow) -> None:
     outcome = swflow("list", "--endpoint", "http://127.0.0.1:9")
     assert outcome.exit_code == 4
-    assert "cannot reach SWF" in outcome.stderr
+    assert "nothing answers at" in outcome.stderr and "swflow devserver" in outcome.stderr
 
 
 def test_an_unknown_domain_exits_4(swflow: Swflow) -> None:
