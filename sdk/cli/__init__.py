@@ -17,7 +17,7 @@ import click
 from .common import EXIT_ERROR, EXIT_FAILED, EXIT_NOT_FOUND, EXIT_USAGE, CliError, as_cli_error
 from .inspect import history, payload, timeline
 from .replay_check import replay
-from .runs import cancel, describe, list_runs, run, signal, start, terminate
+from .runs import cancel, describe, list_runs, result, run, signal, start, terminate
 from .serve import decider, devserver, worker
 
 __all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_NOT_FOUND", "EXIT_USAGE", "CliError", "cli", "main"]
@@ -54,6 +54,7 @@ for command in (
     decider,
     start,
     run,
+    result,
     list_runs,
     describe,
     history,

@@ -11,10 +11,12 @@ from typing import Any
 import click
 
 from swflow.client import WorkflowClient, WorkflowHandle
-from swflow.errors import ResultTimeoutError
+from swflow.errors import ResultTimeoutError, WorkflowError
+from swflow.payloads import PayloadCodec
 from swflow.worker.local import LocalDecisionWorker
 
 from .common import (
+    EXIT_FAILED,
     CliError,
     Progress,
     connection_options,
@@ -28,8 +30,18 @@ from .common import (
     print_value,
     progress_option,
 )
+from .trust import trust_options
 
-__all__ = ["cancel", "describe", "list_runs", "run", "signal", "start", "terminate"]
+__all__ = [
+    "cancel",
+    "describe",
+    "list_runs",
+    "result",
+    "run",
+    "signal",
+    "start",
+    "terminate",
+]
 
 _INPUT_HELP = (
     "Arguments as JSON: a list is positional, an object is keyword, anything else is "
@@ -101,7 +113,35 @@ def run(
         args, kwargs = parse_input(text, limit=input_limit(task.definition))
         print_value(LocalDecisionWorker(task).start(*args, **kwargs))
         return
-    handle = _start(connect, domain, decider, text, workflow_id)
+    _print_result(_start(connect, domain, decider, text, workflow_id), timeout, progress)
+
+
+@click.command()
+@workflow_id_argument
+@run_id_option
+@click.option("--timeout", type=click.FloatRange(min=0), help="Give up waiting after N seconds.")
+@progress_option
+@trust_options
+@connection_options
+def result(
+    workflow_id: str,
+    run_id: str | None,
+    timeout: float | None,
+    progress: bool | None,
+    codec: PayloadCodec,
+    domain: str | None,
+    connect: Any,
+) -> None:
+    """Wait for a run's result (following continue-as-new) and print it.
+
+    For a run started earlier: by `swflow start`, or a `swflow run` left with Ctrl-C.
+    """
+    _print_result(open_handle(connect, domain, workflow_id, run_id, codec), timeout, progress)
+
+
+def _print_result(handle: WorkflowHandle, timeout: float | None, progress: bool | None) -> None:
+    """Wait for ``handle``'s result and print it; a failed run prints its reason and,
+    when its decider raised, the decider's traceback (exit 1)."""
     status = Progress(progress)
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
@@ -116,6 +156,12 @@ def run(
                     f"{timeout} s"
                 ) from None
             continue
+        except WorkflowError as error:
+            status.done()
+            trace = error.details.get("traceback") if isinstance(error.details, dict) else None
+            if trace:
+                click.echo(f"the decider's traceback:\n{trace.rstrip()}", err=True)
+            raise CliError(f"{type(error).__name__}: {error}", EXIT_FAILED) from None
         except Exception:
             status.done()
             raise

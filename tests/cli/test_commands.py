@@ -18,7 +18,7 @@ def test_every_command_has_help(swflow: Swflow) -> None:
     assert names == sorted(
         [
             *("cancel", "decider", "describe", "devserver", "history", "list", "payload"),
-            *("replay", "run", "signal", "start", "terminate", "timeline", "worker"),
+            *("replay", "result", "run", "signal", "start", "terminate", "timeline", "worker"),
         ]
     )
     for name in names:
@@ -54,10 +54,24 @@ def test_run_prints_progress_when_asked(swflow: Swflow) -> None:
     assert outcome.stdout == '"hello eve"\n'
 
 
-def test_a_failed_workflow_exits_1_with_its_reason(swflow: Swflow) -> None:
+def test_a_failed_workflow_exits_1_with_its_reason_and_the_deciders_traceback(
+    swflow: Swflow,
+) -> None:
     outcome = swflow("run", "tests.cli.flows:doomed", "--input", '["out of stock"]')
     assert outcome.exit_code == EXIT_FAILED
     assert "WorkflowFailedError" in outcome.stderr and "out of stock" in outcome.stderr
+    assert "the decider's traceback:" in outcome.stderr
+    assert "raise ValueError(reason)" in outcome.stderr  # the line of flows.py that raised
+
+
+def test_result_waits_for_a_run_started_earlier(swflow: Swflow) -> None:
+    swflow.ok("start", "tests.cli.flows:hello", "--input", '["later"]', "--workflow-id", "w-res")
+    assert swflow.ok("result", "w-res", "--timeout", "60").stdout == '"hello later"\n'
+    swflow.ok("start", "tests.cli.flows:doomed", "--input", '["gone"]', "--workflow-id", "w-bad")
+    failed = swflow("result", "w-bad", "--timeout", "60")
+    assert failed.exit_code == EXIT_FAILED and "ValueError: gone" in failed.stderr
+    missing = swflow("result", "w-never-started")
+    assert missing.exit_code == 3
 
 
 def test_signal_wakes_a_waiting_run(swflow: Swflow) -> None:
