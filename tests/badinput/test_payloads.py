@@ -113,24 +113,26 @@ def missing_file(kit: Kit) -> str:
     return envelope("json", "file", 13, digest, location)
 
 
+def _s3(bucket: str, payload: bytes) -> str:
+    """An envelope for ``payload`` in ``bucket``, where nothing was ever written."""
+    digest = sha256_hex(payload)
+    return envelope("json", "s3", len(payload), digest, f"s3://{bucket}/{digest}")
+
+
 def missing_object(kit: Kit) -> str:
-    digest = sha256_hex(b"never uploaded")
-    return envelope("json", "s3", 14, digest, f"s3://{kit.bucket}/{digest}")
+    return _s3(kit.bucket, b"never uploaded")
 
 
 def missing_bucket(kit: Kit) -> str:
-    digest = sha256_hex(b"nowhere")
-    return envelope("json", "s3", 7, digest, f"s3://{MISSING_BUCKET}/{digest}")
+    return _s3(MISSING_BUCKET, b"nowhere")
 
 
 def unreachable(kit: Kit) -> str:
-    digest = sha256_hex(b"offline")
-    return envelope("json", "s3", 7, digest, f"s3://{UNREACHABLE_BUCKET}/{digest}")
+    return _s3(UNREACHABLE_BUCKET, b"offline")
 
 
 def untrusted_bucket(kit: Kit) -> str:
-    digest = sha256_hex(b"elsewhere")
-    return envelope("json", "s3", 9, digest, f"s3://swflow-someone-elses/{digest}")
+    return _s3("swflow-someone-elses", b"elsewhere")
 
 
 def untrusted_root(kit: Kit) -> str:
