@@ -9,6 +9,7 @@ a thread) until a task lands on their list.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -114,9 +115,10 @@ class SwfHttpFront:
 
     def stop(self) -> None:
         """Answer waiting polls at once, then close every connection."""
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._shut_down)
-        self._thread.join(10)
+        with contextlib.suppress(RuntimeError):  # the loop already closed
+            self._loop.call_soon_threadsafe(self._shut_down)  # queued if not running yet
+        if self._thread.is_alive():
+            self._thread.join(10)
         self.socket.close()
 
     def _shut_down(self) -> None:

@@ -193,3 +193,11 @@ def test_long_polls_wait_on_the_loop_not_in_threads(server: DevServer) -> None:
     _still_serves(server)  # 200 parked polls block nobody
     for sock in pollers:
         sock.close()
+
+
+def test_a_server_stopped_the_moment_it_starts_stops() -> None:
+    """Stop may come before the HTTP loop runs: it is queued, not lost (no 10 s hang)."""
+    for _ in range(5):
+        server = DevServer().start()
+        server.stop()
+        assert not server.http._thread.is_alive()
