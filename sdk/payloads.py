@@ -34,13 +34,12 @@ from swflow.errors import (
     DeserializationError,
     PayloadCorruptError,
     PayloadTooLargeError,
-    UnknownStoreError,
     UnsafeReferenceError,
     UnsupportedEnvelopeError,
 )
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
 from swflow.serializers.json_serializer import has_surrogate_escape, strict_json_decoder
-from swflow.stores import STORES, DataStore, InlineDataStore, Ref
+from swflow.stores import DataStore, InlineDataStore, Ref, store_class
 from swflow.swf.limits import DATA
 
 __all__ = [
@@ -307,9 +306,7 @@ class PayloadCodec:
             for store in self._stores:
                 if store.serves(ref):
                     return store
-        if ref.scheme not in STORES:
-            known = ", ".join(sorted(STORES))
-            raise UnknownStoreError(f"no data store is registered for {ref.scheme!r} ({known})")
+        store_class(ref.scheme)  # an unknown scheme says so first
         raise UnsafeReferenceError(
             f"payload reference {ref.location[:200]!r} is in no store this process trusts "
             f"(the stores of the decorators it serves, and those given explicitly); to "

@@ -7,7 +7,7 @@ A leaf package: it imports only the standard library, its own third-party librar
 from .base import DataStore, Ref
 from .inline import InlineDataStore
 from .local import LocalDataStore
-from .registry import STORES, register_store, store_for_ref
+from .registry import STORES, register_store, store_class, store_for_ref
 from .s3 import S3DataStore
 from .threshold import ThresholdDataStore
 
@@ -20,5 +20,6 @@ __all__ = [
     "S3DataStore",
     "ThresholdDataStore",
     "register_store",
+    "store_class",
     "store_for_ref",
 ]

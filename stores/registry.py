@@ -9,7 +9,7 @@ from .inline import InlineDataStore
 from .local import LocalDataStore
 from .s3 import S3DataStore
 
-__all__ = ["STORES", "register_store", "store_for_ref"]
+__all__ = ["STORES", "register_store", "store_class", "store_for_ref"]
 
 STORES: dict[str, type[DataStore]] = {
     "inline": InlineDataStore,
@@ -33,10 +33,15 @@ def register_store(cls: type[DataStore]) -> type[DataStore]:
     return cls
 
 
-def store_for_ref(ref: Ref) -> DataStore:
-    """A default-configured store that can read ``ref``."""
-    cls = STORES.get(ref.scheme)
+def store_class(scheme: str) -> type[DataStore]:
+    """The store class registered for ``scheme``, else `UnknownStoreError`."""
+    cls = STORES.get(scheme)
     if cls is None:
         known = ", ".join(sorted(STORES))
-        raise UnknownStoreError(f"no data store is registered for {ref.scheme!r} (known: {known})")
-    return cls.for_ref(ref)
+        raise UnknownStoreError(f"no data store is registered for {scheme!r} (known: {known})")
+    return cls
+
+
+def store_for_ref(ref: Ref) -> DataStore:
+    """A default-configured store that can read ``ref``."""
+    return store_class(ref.scheme).for_ref(ref)

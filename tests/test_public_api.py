@@ -199,6 +199,7 @@ FROZEN = {
         "S3DataStore",
         "ThresholdDataStore",
         "register_store",
+        "store_class",
         "store_for_ref",
     ],
     "swflow.cli": [
