@@ -11,9 +11,12 @@ the client and every error. The parts have their own packages (docs/architecture
 """
 
 from swflow.errors import (
+    ActivityTaskCanceledError,
     ActivityTaskError,
     CachedCallError,
+    CancelRequestedError,
     ChildWorkflowError,
+    ExternalWorkflowError,
     HistoryError,
     TaskError,
     TimerCanceled,
@@ -25,7 +28,24 @@ from swflow.workflow.activity_context import ActivityInfo, current_activity, hea
 from swflow.workflow.clock import now
 from swflow.workflow.continuation import continue_as_new
 from swflow.workflow.decorators import RetryPolicy, activity_task, cached, decision_task
-from swflow.workflow.promise import Promise, Signal, Timer, first_completed, wait_all
+from swflow.workflow.promise import (
+    Promise,
+    Signal,
+    Timer,
+    cancel_workflow,
+    first_completed,
+    wait_all,
+)
+from swflow.workflow.run import (
+    cancel_requested,
+    continue_as_new_suggested,
+    deprecate_patch,
+    history_length,
+    patched,
+    random,
+    uuid4,
+)
+from swflow.workflow.workflow_logger import workflow_logger
 
 from .client import WorkflowClient, WorkflowHandle
 from .errors import (
@@ -60,13 +80,16 @@ from .run_info import HistoryEvent, RunInfo
 __all__ = [
     "ActivityCanceledError",
     "ActivityInfo",
+    "ActivityTaskCanceledError",
     "ActivityTaskError",
     "CachedCallError",
+    "CancelRequestedError",
     "ChildWorkflowError",
     "ConfigurationError",
     "DeserializationError",
     "DistributedActivityWorker",
     "DistributedDecisionWorker",
+    "ExternalWorkflowError",
     "HistoryError",
     "HistoryEvent",
     "LocalDecisionWorker",
@@ -104,11 +127,20 @@ __all__ = [
     "WorkflowTimedOutError",
     "activity_task",
     "cached",
+    "cancel_requested",
+    "cancel_workflow",
     "continue_as_new",
+    "continue_as_new_suggested",
     "current_activity",
     "decision_task",
+    "deprecate_patch",
     "first_completed",
     "heartbeat",
+    "history_length",
     "now",
+    "patched",
+    "random",
+    "uuid4",
     "wait_all",
+    "workflow_logger",
 ]

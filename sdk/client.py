@@ -84,7 +84,8 @@ class WorkflowClient:
 
         Args:
             workflow_id: unique among open runs of the domain (default: type name + uuid).
-            tag_list: up to 5 tags, for filtering lists.
+            tag_list: up to 5 tags, for filtering lists (default: the decider's
+                ``tag_list``); checked against SWF's rules before anything is sent.
             **options: `WorkflowOptions` fields for this run (``task_list``,
                 ``execution_start_to_close_timeout``, ``task_start_to_close_timeout``,
                 ``child_policy``, ``priority``), and keyword arguments of the decider
@@ -97,6 +98,8 @@ class WorkflowClient:
         if not isinstance(definition, WorkflowDefinition):
             raise ConfigurationError(f"start() takes a @decision_task function, got {decider!r}")
         kwargs = options.pop("kwargs", {})
+        if tag_list is not None:
+            options["tag_list"] = tag_list
         run_options = definition.options.replace(**options)
         for channel in (definition.input, definition.result):
             self.codec.register_store(channel.store)  # read with the writer's configuration
@@ -109,7 +112,6 @@ class WorkflowClient:
             workflow_id=workflow_id,
             workflow_type=definition.kind,
             input=encode_input(definition, args, kwargs, self.codec),
-            tag_list=tuple(tag_list) if tag_list else None,
             **{**decision_fields(run_options), "task_list": task_list},
         )
         params = {"domain": domain, **start.to_swf()[start.attributes_key]}

@@ -9,9 +9,12 @@ The tree::
     ├── UnknownWorkflowTypeError    a decision task for a type the worker does not serve
     ├── DeciderStuckError           a decider ran past its bound without reaching a wait
     ├── MissingDependencyError      an optional extra is not installed (also an ImportError)
+    ├── CancelRequestedError        (in a decider) this run was asked to cancel: clean up
     ├── TaskError                   (in a decider) a task waited on gave no result
     │   ├── ActivityTaskError           an activity failed, timed out, was canceled
+    │   │   └── ActivityTaskCanceledError   it was canceled (promise.cancel())
     │   ├── ChildWorkflowError          a child run did not complete
+    │   ├── ExternalWorkflowError       a signal or cancel request to another run failed
     │   └── TimerCanceled               the timer was canceled before it fired
     ├── CachedCallError             (in a decider) a @cached function raised, recorded once
     ├── WorkflowError               a workflow run ended without a result (client side)
@@ -52,8 +55,10 @@ from __future__ import annotations
 
 __all__ = [
     "ActivityCanceledError",
+    "ActivityTaskCanceledError",
     "ActivityTaskError",
     "CachedCallError",
+    "CancelRequestedError",
     "ChildWorkflowError",
     "ConfigurationError",
     "DeciderStuckError",
@@ -61,6 +66,7 @@ __all__ = [
     "DeserializationError",
     "DomainAlreadyExistsFault",
     "DomainDeprecatedFault",
+    "ExternalWorkflowError",
     "HistoryError",
     "LimitExceededFault",
     "MissingDependencyError",
@@ -228,8 +234,36 @@ class ActivityTaskError(TaskError):
     """An activity failed, timed out, was canceled or could not be scheduled."""
 
 
+class ActivityTaskCanceledError(ActivityTaskError):
+    """The activity was canceled (``promise.cancel()``) before it completed."""
+
+
 class ChildWorkflowError(TaskError):
     """A child workflow failed, timed out, was canceled or terminated, or did not start."""
+
+
+class ExternalWorkflowError(TaskError):
+    """A signal (``Signal.send``) or a cancel request (``cancel_workflow``) did not reach
+    the other run.
+
+    Attributes:
+        cause: SWF's cause, e.g. ``UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION`` (also ``reason``).
+        workflow_id: the run it was sent to.
+    """
+
+    def __init__(self, message: str, *, cause: str, workflow_id: str) -> None:
+        super().__init__(message, reason=cause)
+        self.cause = cause
+        self.workflow_id = workflow_id
+
+
+class CancelRequestedError(SwflowError):
+    """Raised once, at the decider's next wait, when its run was asked to cancel.
+
+    A plain ``Exception``: ``except``/``finally`` may schedule cleanup and wait for it.
+    Left uncaught (or raised again) it closes the run as canceled; returning instead
+    completes the run.
+    """
 
 
 class TimerCanceled(TaskError):

@@ -10,10 +10,10 @@ from typing import Any
 from swflow.errors import NonDeterministicWorkflowError
 from swflow.workflow.decorators import CACHED_ERROR_MARKER, CACHED_VALUE_MARKER, TaskDefinition
 
-from .records import ActivityState, ChildState
+from .records import ActivityState, ChildState, ExternalState
 from .state import ExecutionState
 
-__all__ = ["WAKEUP_PREFIX", "mismatch", "unclaimed"]
+__all__ = ["WAKEUP_PREFIX", "external_mismatch", "mismatch", "unclaimed"]
 
 WAKEUP_PREFIX = "swflow.more."
 """Timers that only make SWF hand out the next decision task (see snapshot._within_limit)."""
@@ -31,19 +31,41 @@ def mismatch(
     )
 
 
+def external_mismatch(
+    control: str, asked: ExternalState, recorded: ExternalState
+) -> NonDeterministicWorkflowError | None:
+    """The error when the signal or cancel request recorded under ``control`` is not
+    the one the code sends now."""
+    if (asked.kind, asked.workflow_id, asked.signal_name) == (
+        recorded.kind,
+        recorded.workflow_id,
+        recorded.signal_name,
+    ):
+        return None
+
+    def describe(item: ExternalState) -> str:
+        what = f"signal {item.signal_name!r}" if item.kind == "signal" else "a cancel request"
+        return f"{what} to {item.workflow_id}"
+
+    return NonDeterministicWorkflowError(
+        f"{control}: the code now sends {describe(asked)} where the history recorded "
+        f"{describe(recorded)}"
+    )
+
+
 def unclaimed(
     state: ExecutionState,
     visited: set[str],
-    checked: tuple[int, int, int],
+    checked: tuple[int, int, int, int],
     cached_calls: dict[str, int],
 ) -> list[str]:
     """History items no call site claimed: evidence the code changed.
 
-    Only items added since the last clean check (``checked``: activities, timers and
-    children then) are looked at: the history's records only grow, at the end, and
-    what was visited stays visited.
+    Only items added since the last clean check (``checked``: activities, timers,
+    children and signals or cancel requests sent then) are looked at: the history's
+    records only grow, at the end, and what was visited stays visited.
     """
-    activities, timers, children = checked
+    activities, timers, children, externals = checked
     items = [
         *(i for i in _added(state.activities, activities) if i not in visited),
         *(
@@ -52,6 +74,11 @@ def unclaimed(
             if i not in visited and not i.startswith(WAKEUP_PREFIX)
         ),
         *(f"child {i}" for i in _added(state.children, children) if f"child:{i}" not in visited),
+        *(
+            f"sent {state.externals[i].kind} {i}"
+            for i in _added(state.externals, externals)
+            if f"external:{i}" not in visited
+        ),
     ]
     recorded: dict[str, int] = {}
     for name, markers in state.markers.items():

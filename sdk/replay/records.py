@@ -9,6 +9,7 @@ from typing import Any
 __all__ = [
     "ActivityState",
     "ChildState",
+    "ExternalState",
     "MarkerState",
     "SignalState",
     "TaskState",
@@ -90,3 +91,17 @@ class ChildState(TaskState):
     workflow_id: str = ""
     initiated_event_id: int = 0
     run_id: str | None = None
+
+
+@dataclass(slots=True)
+class ExternalState:
+    """A signal or a cancel request this run sent to another run, by its call site's id
+    (the decision's ``control``): initiated, then delivered or failed (``cause``)."""
+
+    kind: str  # "signal" or "cancel"
+    workflow_id: str
+    run_id: str | None = None
+    signal_name: str | None = None
+    status: str = "initiated"
+    cause: str | None = None
+    closed_event_id: int = 0

@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from swflow.calls import decode_call, encode_input
-from swflow.errors import NonDeterministicWorkflowError, PayloadError, PayloadStoreError
+from swflow.errors import (
+    CancelRequestedError,
+    NonDeterministicWorkflowError,
+    PayloadError,
+    PayloadStoreError,
+)
 from swflow.failures import failure_details, failure_reason, is_interrupt
 from swflow.payloads import Channel, PayloadCodec, default_codec
 from swflow.swf.decisions import (
@@ -98,8 +103,8 @@ def decide(
 ) -> DecisionResult:
     """Replay ``workflow`` against ``history`` and return the decisions to send.
 
-    A run whose cancellation was requested (RequestCancelWorkflowExecution) is
-    canceled at its next decision.
+    A run asked to cancel (RequestCancelWorkflowExecution) raises `CancelRequestedError`
+    at the decider's next wait; left uncaught, the run closes canceled.
 
     Raises:
         NonDeterministicWorkflowError: the code no longer matches the history; answer
@@ -136,11 +141,9 @@ def workflow_definition(workflow: WorkflowTask | WorkflowDefinition) -> Workflow
 
 
 def early_answer(state: ExecutionState) -> DecisionResult | None:
-    """The answer that needs no decider: nothing yet or any more, or a requested cancel."""
+    """The answer that needs no decider: nothing yet, or nothing any more."""
     if state.closed or not state.started:
         return DecisionResult()
-    if state.cancel_requested:  # someone asked to cancel the run: honour it
-        return DecisionResult([CancelWorkflowExecution("cancel requested")], closes=True)
     return None
 
 
@@ -165,7 +168,24 @@ def answer(replay: CallSites, outcome: Decision | None, max_decisions: int) -> D
         decisions, replay.state, max_decisions, wake_up=replay.out_of_budget
     )
     result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
+    _warn_when_long(replay)
     return result
+
+
+def _warn_when_long(replay: CallSites) -> None:
+    """Once per run: the decision task in which the history crossed the threshold."""
+    state, threshold = replay.state, replay.definition.continue_as_new_after
+    previous = state.task_starts[-1] - 1 if state.task_starts else 0
+    if previous < threshold <= state.last_event_id - 1:
+        log.warning(
+            "workflow %s (run %s) has %d events, past continue_as_new_after=%d: call "
+            "continue_as_new() (see continue_as_new_suggested()) before SWF terminates it "
+            "at 25,000",
+            replay.workflow_id,
+            replay.run_id,
+            state.last_event_id,
+            threshold,
+        )
 
 
 def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision | None:
@@ -186,6 +206,8 @@ def run_decider(replay: CallSites, definition: WorkflowDefinition) -> Decision |
         return None  # already noted by Blocked itself
     except ContinueAsNew as request:
         return _encoded(replay, _continue_as_new, replay, definition, request)
+    except CancelRequestedError as exc:  # not caught, or raised again: the run is canceled
+        return None if replay.blocked else _canceled(replay, exc)
     except (NonDeterministicWorkflowError, PayloadStoreError):
         raise
     except BaseException as exc:  # SystemExit and the like too: they fail this run only
@@ -207,6 +229,11 @@ def _encoded(replay: CallSites, close: Callable[..., Decision], *args: Any) -> D
         raise
     except PayloadError as exc:
         return _failed(replay, exc)
+
+
+def _canceled(replay: CallSites, error: CancelRequestedError) -> Decision:
+    log.info("workflow %s canceled: %s", replay.workflow_id, error)
+    return CancelWorkflowExecution(failure_details(error, replay.codec))
 
 
 def _failed(replay: CallSites, error: BaseException) -> Decision:
@@ -239,8 +266,8 @@ def _continue_as_new(
         **{
             **decision_fields(options),
             "task_list": replay.state.task_list or options.task_list,  # the run's, first
+            "tag_list": replay.state.tag_list or options.tag_list,
         },
-        tag_list=replay.state.tag_list or None,
         workflow_type_version=definition.version,
     )
 

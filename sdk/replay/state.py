@@ -8,6 +8,7 @@ of SWF's 54 event types is either handled or explicitly ignored; an unknown type
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,14 @@ from typing import Any
 from swflow.errors import HistoryError
 from swflow.swf.vocabulary import CLOSE_EVENTS, EVENTS, event_time
 
-from .records import ActivityState, ChildState, MarkerState, SignalState, TimerState
+from .records import (
+    ActivityState,
+    ChildState,
+    ExternalState,
+    MarkerState,
+    SignalState,
+    TimerState,
+)
 
 __all__ = ["HANDLED_EVENT_TYPES", "READ_FIELDS", "ExecutionState"]
 
@@ -38,16 +46,22 @@ class ExecutionState:
     continued_run_id: str | None = None
     started: bool = False
     cancel_requested: bool = False
+    cancel_event_id: int | None = None  # the first WorkflowExecutionCancelRequested
+    cancel_by: str = ""  # who asked, for the error's message
     closed: str | None = None  # the closing event type, once the run is closed
     activities: dict[str, ActivityState] = field(default_factory=dict)
     timers: dict[str, TimerState] = field(default_factory=dict)
     children: dict[str, ChildState] = field(default_factory=dict)
     markers: dict[str, list[MarkerState]] = field(default_factory=dict)
     signals: dict[str, list[SignalState]] = field(default_factory=dict)
+    externals: dict[str, ExternalState] = field(default_factory=dict)  # by control
+    task_starts: list[int] = field(default_factory=list)  # of completed decision tasks
+    last_task_start: int = 0  # the newest DecisionTaskStarted
     last_event_id: int = 0
     _latest_stamp: Any = field(default=None, repr=False, compare=False)
     _by_scheduled: dict[int, ActivityState] = field(default_factory=dict, repr=False)
     _by_initiated: dict[int, ChildState] = field(default_factory=dict, repr=False)
+    _by_external: dict[int, ExternalState] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> ExecutionState:
@@ -101,6 +115,17 @@ class ExecutionState:
         """The newest event's time (epoch s): in a decision task, when it started."""
         return event_time(self._latest_stamp)
 
+    def seen_by(self, event_id: int) -> int | None:
+        """The start of the first completed decision task that saw ``event_id``: the task
+        in which code that had read up to that event ran. None: the current task.
+
+        A task sees the events before its DecisionTaskStarted; ``swflow.patched``,
+        cancellation and the history length answer by this, so every replay of the
+        code answers as its first run did.
+        """
+        index = bisect_right(self.task_starts, event_id)
+        return self.task_starts[index] if index < len(self.task_starts) else None
+
     def activity_by_scheduled(self, scheduled_event_id: int) -> ActivityState:
         try:
             return self._by_scheduled[scheduled_event_id]
@@ -151,6 +176,21 @@ def _closed(kind: str) -> Handler:
 
 def _cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     state.cancel_requested = True
+    if state.cancel_event_id is None:
+        state.cancel_event_id = event_id
+        sender = a.get("externalWorkflowExecution")
+        if sender:
+            state.cancel_by = f" by workflow {sender['workflowId']}"
+        elif a.get("cause") == "CHILD_POLICY_APPLIED":
+            state.cancel_by = " by its parent's child policy"
+
+
+def _decision_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.last_task_start = event_id
+
+
+def _decision_completed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    state.task_starts.append(a["startedEventId"])
 
 
 def _signaled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
@@ -226,6 +266,33 @@ def _marker(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     state.markers.setdefault(name, []).append(MarkerState(name, a.get("details"), event_id))
 
 
+def _external_initiated(kind: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        external = ExternalState(
+            kind, a["workflowId"], a.get("runId"), a.get("signalName") if kind == "signal" else None
+        )
+        state.externals[a.get("control") or f"event {event_id}"] = external
+        state._by_external[event_id] = external
+
+    return handler
+
+
+def _external_closed(status: str) -> Handler:
+    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+        external = state._by_external.get(a.get("initiatedEventId", 0))
+        if external is None:  # a failure SWF wrote without an initiated event
+            external = state.externals.get(a.get("control") or "")
+        if external is None:
+            raise HistoryError(
+                f"event {event_id} refers to unknown initiated event {a.get('initiatedEventId')}"
+            )
+        external.status, external.closed_event_id = status, event_id
+        if status == "failed":
+            external.cause = a["cause"]
+
+    return handler
+
+
 def _child_initiated(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     kind = a["workflowType"]
     child = ChildState(
@@ -278,13 +345,18 @@ _ACTIVITY = ("scheduledEventId", *_OUTCOME)
 _TIMER = ("timerId", "cause")
 _CHILD_BY_TYPE = ("workflowId", "workflowType", "cause")
 _CHILD = ("initiatedEventId", "workflowExecution", *_OUTCOME)
+_EXTERNAL = ("workflowId", "runId", "signalName", "control")
+_EXTERNAL_FAILED = ("initiatedEventId", "control", "cause")
 _IGNORED: tuple[Handler, tuple[str, ...]] = (_ignore, ())
 
 _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     # The run itself.
     "WorkflowExecutionStarted": (_started, _STARTED),
     "WorkflowExecutionSignaled": (_signaled, ("signalName", "input")),
-    "WorkflowExecutionCancelRequested": (_cancel_requested, ()),
+    "WorkflowExecutionCancelRequested": (
+        _cancel_requested,
+        ("externalWorkflowExecution", "cause"),
+    ),
     **{kind: (_closed(kind), ()) for kind in sorted(CLOSE_EVENTS)},
     # A close decision SWF refused: the next replay decides again.
     "CompleteWorkflowExecutionFailed": _IGNORED,
@@ -293,8 +365,8 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "ContinueAsNewWorkflowExecutionFailed": _IGNORED,
     # Decision tasks: bookkeeping.
     "DecisionTaskScheduled": _IGNORED,
-    "DecisionTaskStarted": _IGNORED,
-    "DecisionTaskCompleted": _IGNORED,
+    "DecisionTaskStarted": (_decision_started, ()),
+    "DecisionTaskCompleted": (_decision_completed, ("startedEventId",)),
     "DecisionTaskTimedOut": _IGNORED,
     # Activities.
     "ActivityTaskScheduled": (_activity_scheduled, _BY_TYPE),
@@ -323,13 +395,22 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "ChildWorkflowExecutionTimedOut": (_child_closed("timed_out"), _CHILD),
     "ChildWorkflowExecutionCanceled": (_child_closed("canceled"), _CHILD),
     "ChildWorkflowExecutionTerminated": (_child_closed("terminated"), _CHILD),
-    # Signals and cancellations sent to other workflows: swflow does not wait on them.
-    "SignalExternalWorkflowExecutionInitiated": _IGNORED,
-    "ExternalWorkflowExecutionSignaled": _IGNORED,
-    "SignalExternalWorkflowExecutionFailed": _IGNORED,
-    "RequestCancelExternalWorkflowExecutionInitiated": _IGNORED,
-    "ExternalWorkflowExecutionCancelRequested": _IGNORED,
-    "RequestCancelExternalWorkflowExecutionFailed": _IGNORED,
+    # Signals and cancel requests sent to other workflows.
+    "SignalExternalWorkflowExecutionInitiated": (_external_initiated("signal"), _EXTERNAL),
+    "ExternalWorkflowExecutionSignaled": (_external_closed("delivered"), ("initiatedEventId",)),
+    "SignalExternalWorkflowExecutionFailed": (_external_closed("failed"), _EXTERNAL_FAILED),
+    "RequestCancelExternalWorkflowExecutionInitiated": (
+        _external_initiated("cancel"),
+        _EXTERNAL,
+    ),
+    "ExternalWorkflowExecutionCancelRequested": (
+        _external_closed("delivered"),
+        ("initiatedEventId",),
+    ),
+    "RequestCancelExternalWorkflowExecutionFailed": (
+        _external_closed("failed"),
+        _EXTERNAL_FAILED,
+    ),
     # Lambda tasks: swflow never schedules them.
     "LambdaFunctionScheduled": _IGNORED,
     "ScheduleLambdaFunctionFailed": _IGNORED,

@@ -35,6 +35,7 @@ __all__ = [
     "decision_attributes_key",
     "event_time",
     "name_problem",
+    "tag_problem",
 ]
 
 
@@ -287,7 +288,10 @@ class WorkflowExecutionShape(TypedDict, total=False):
 FIELD_TYPES: Mapping[str, Any] = {
     **dict.fromkeys(("activityType", "workflowType"), TypeShape),
     "taskList": TaskListShape,
-    **dict.fromkeys(("parentWorkflowExecution", "workflowExecution"), WorkflowExecutionShape),
+    **dict.fromkeys(
+        ("parentWorkflowExecution", "workflowExecution", "externalWorkflowExecution"),
+        WorkflowExecutionShape,
+    ),
     "tagList": list[str],
     **dict.fromkeys(("scheduledEventId", "startedEventId", "initiatedEventId"), int),
     **dict.fromkeys(
@@ -296,12 +300,14 @@ FIELD_TYPES: Mapping[str, Any] = {
             "cause",
             "childPolicy",
             "continuedExecutionRunId",
+            "control",
             "details",
             "executionStartToCloseTimeout",
             "input",
             "markerName",
             "reason",
             "result",
+            "runId",
             "signalName",
             "taskStartToCloseTimeout",
             "timeoutType",
@@ -324,4 +330,29 @@ def name_problem(value: str) -> str | None:
     """
     if _BAD_NAME.search(value) or value == "arn":
         return "may not contain ':', '/', '|' or control characters, nor be 'arn'"
+    return None
+
+
+_TAG = re.compile(r"[\w\s_.:/=+\-@]*")
+TAGS_PER_RUN = 5
+
+
+def tag_problem(tags: object) -> str | None:
+    """Why SWF refuses ``tags`` as a run's tag list, or None.
+
+    At most 5 strings of up to 256 characters, each only letters, digits, whitespace
+    and ``_ . : / = + - @`` (SWF-REFERENCE.md 3.1, 3.2).
+    """
+    if isinstance(tags, str) or not isinstance(tags, list | tuple):
+        return f"must be a list of strings, got {tags!r}"
+    if len(tags) > TAGS_PER_RUN:
+        return f"has {len(tags)} tags; SWF allows at most {TAGS_PER_RUN}"
+    for tag in tags:
+        if not isinstance(tag, str) or len(tag) > 256:
+            return f"holds {tag!r}: a tag is a string of at most 256 characters"
+        if not _TAG.fullmatch(tag):
+            return (
+                f"holds {tag!r}: tags may contain only letters, digits, whitespace "
+                "and _ . : / = + - @"
+            )
     return None

@@ -66,6 +66,7 @@ class HistoryBuilder:
         self._timers: dict[str, int] = {}
         self._children: dict[str, int] = {}
         self._children_started: dict[str, int] = {}
+        self._externals: dict[str, tuple[str, int]] = {}  # control -> (decision, initiated)
         self.add(
             "WorkflowExecutionStarted",
             workflowType={"name": workflow, "version": version},
@@ -120,6 +121,11 @@ class HistoryBuilder:
                     self.fire_timer(attributes["timerId"])
             elif kind == "StartChildWorkflowExecution":
                 self._children[attributes["workflowId"]] = event_id
+            elif kind in (
+                "SignalExternalWorkflowExecution",
+                "RequestCancelExternalWorkflowExecution",
+            ):
+                self._externals[attributes.get("control", "")] = (kind, event_id)
         return self
 
     def _decision_event(self, kind: str, attributes: dict[str, Any]) -> int:
@@ -198,6 +204,46 @@ class HistoryBuilder:
         self._decision_scheduled()
         return event_id
 
+    def request_cancel(self, *, by: str | None = None) -> int:
+        """Someone asks this run to cancel (``by``: another workflow's id)."""
+        sender = {"workflowId": by, "runId": "sender-run"} if by else None
+        event_id = self.add(
+            "WorkflowExecutionCancelRequested",
+            externalWorkflowExecution=sender,
+            externalInitiatedEventId=1 if by else None,
+        )
+        self._decision_scheduled()
+        return event_id
+
+    def cancel_activity(self, activity_id: str) -> int:
+        """The activity's worker answered its cancel request (RespondActivityTaskCanceled)."""
+        return self._close_activity(activity_id, "ActivityTaskCanceled", details="canceled")
+
+    def deliver_external(self, control: str, *, cause: str | None = None) -> int:
+        """SWF delivered the signal or cancel request sent under ``control``, or, given a
+        ``cause``, could not."""
+        kind, initiated = self._externals[control]
+        attributes = self.events[initiated - 1][attributes_key(DECISIONS[kind].event)]
+        if cause is not None:
+            event_id = self.add(
+                DECISIONS[kind].failed_event,
+                workflowId=attributes["workflowId"],
+                cause=cause,
+                initiatedEventId=initiated,
+                control=control,
+                decisionTaskCompletedEventId=attributes["decisionTaskCompletedEventId"],
+            )
+        else:
+            event_id = self.add(
+                "ExternalWorkflowExecutionSignaled"
+                if kind == "SignalExternalWorkflowExecution"
+                else "ExternalWorkflowExecutionCancelRequested",
+                workflowExecution={"workflowId": attributes["workflowId"], "runId": "other-run"},
+                initiatedEventId=initiated,
+            )
+        self._decision_scheduled()
+        return event_id
+
     def start_child(self, workflow_id: str, run_id: str = "child-run") -> int:
         initiated = self._children[workflow_id]
         kind = self.events[initiated - 1]["startChildWorkflowExecutionInitiatedEventAttributes"]
@@ -235,6 +281,9 @@ class HistoryBuilder:
         return self._close_child(
             workflow_id, "ChildWorkflowExecutionCompleted", result=_payload(result, raw_result)
         )
+
+    def cancel_child(self, workflow_id: str) -> int:
+        return self._close_child(workflow_id, "ChildWorkflowExecutionCanceled")
 
     def fail_child(self, workflow_id: str, reason: str = "Error", details: Any = None) -> int:
         return self._close_child(

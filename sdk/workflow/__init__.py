@@ -1,5 +1,6 @@
 """What decider and activity code is written with: decorators and their options,
-promises (timers, signals, combinators), the decider's clock, continue-as-new, and what
+promises (timers, signals, combinators), the decider's clock, continue-as-new, what the
+code may ask about its run (cancellation, patches, history length, randomness), and what
 a running activity can learn (heartbeats, cancellation).
 
 May import: ``swflow.errors``, ``swflow.swf``, ``swflow.payloads`` and the leaf packages;
@@ -17,7 +18,17 @@ from .decorators import (
     cached,
     decision_task,
 )
-from .promise import Promise, Signal, Timer, first_completed, wait_all
+from .promise import Promise, Signal, Timer, cancel_workflow, first_completed, wait_all
+from .run import (
+    cancel_requested,
+    continue_as_new_suggested,
+    deprecate_patch,
+    history_length,
+    patched,
+    random,
+    uuid4,
+)
+from .workflow_logger import workflow_logger
 
 __all__ = [
     "ActivityInfo",
@@ -29,11 +40,20 @@ __all__ = [
     "WorkflowOptions",
     "activity_task",
     "cached",
+    "cancel_requested",
+    "cancel_workflow",
     "continue_as_new",
+    "continue_as_new_suggested",
     "current_activity",
     "decision_task",
+    "deprecate_patch",
     "first_completed",
     "heartbeat",
+    "history_length",
     "now",
+    "patched",
+    "random",
+    "uuid4",
     "wait_all",
+    "workflow_logger",
 ]

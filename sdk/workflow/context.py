@@ -12,11 +12,25 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
+from swflow.errors import ConfigurationError
+
 if TYPE_CHECKING:
+    import random
+
+    from swflow.serializers import Serializer
+    from swflow.stores import DataStore
+
     from .decorators import ActivityCall, CachedDefinition, WorkflowCall
     from .promise import Promise, TimerPromise
 
-__all__ = ["DeciderContext", "DecidersInProcess", "current_context", "decider_context", "deciders"]
+__all__ = [
+    "DeciderContext",
+    "DecidersInProcess",
+    "current_context",
+    "decider_context",
+    "deciders",
+    "required_context",
+]
 
 
 class DeciderContext(Protocol):
@@ -48,6 +62,33 @@ class DeciderContext(Protocol):
 
     def decision_time(self) -> float | None: ...
 
+    def send_signal(
+        self,
+        workflow_id: str,
+        name: str,
+        value: Any,
+        *,
+        run_id: str | None,
+        serializer: Serializer | None,
+        store: DataStore | None,
+    ) -> Promise[None]: ...
+
+    def request_cancel(self, workflow_id: str, run_id: str | None) -> Promise[None]: ...
+
+    def cancel_requested(self) -> bool: ...
+
+    def patched(self, change_id: str, *, deprecated: bool) -> bool: ...
+
+    def history_length(self) -> int: ...
+
+    def continue_as_new_suggested(self) -> bool: ...
+
+    def replaying(self) -> bool: ...
+
+    def run_ids(self) -> tuple[str, str]: ...
+
+    def random(self) -> random.Random: ...
+
 
 decider_context: ContextVar[DeciderContext | None] = ContextVar(
     "swflow_decider_context", default=None
@@ -57,6 +98,15 @@ decider_context: ContextVar[DeciderContext | None] = ContextVar(
 def current_context() -> DeciderContext | None:
     """The decision being replayed in this thread or task, or None outside deciders."""
     return decider_context.get()
+
+
+def required_context(what: str) -> DeciderContext:
+    """The current decider's context; outside one, a `ConfigurationError` naming ``what``
+    (a deterministic helper must never quietly return something nondeterministic)."""
+    context = decider_context.get()
+    if context is None:
+        raise ConfigurationError(f"{what} works only inside a decider (a @decision_task)")
+    return context
 
 
 class DecidersInProcess:

@@ -75,6 +75,7 @@ class ActivityDefinition(TaskDefinition):
 class WorkflowDefinition(TaskDefinition):
     options: WorkflowOptions = field(default_factory=WorkflowOptions)
     deadlock_timeout: float | None = None  # None: the worker's bound
+    continue_as_new_after: int = 20_000  # events: continue_as_new_suggested() past it
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,14 @@ def _bound(seconds: float | None) -> float | None:
     ):
         raise ConfigurationError(f"deadlock_timeout must be seconds > 0: {seconds!r}")
     return seconds
+
+
+def _event_count(events: int) -> int:
+    if isinstance(events, bool) or not isinstance(events, int) or not 0 < events <= 25_000:
+        raise ConfigurationError(
+            f"continue_as_new_after must be an event count from 1 to 25,000: {events!r}"
+        )
+    return events
 
 
 def _stray_thread() -> bool:
@@ -297,6 +306,8 @@ def decision_task(
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
     deadlock_timeout: float | None = None,
+    tag_list: list[str] | None = None,
+    continue_as_new_after: int = 20_000,
     **options: Any,
 ) -> Any:
     """Declare a decider (a workflow type).
@@ -312,6 +323,11 @@ def decision_task(
         result_data_store: where it goes (default inline).
         deadlock_timeout: seconds a decision task may run the code without it reaching
             its next wait before it is abandoned (default: the worker's, 2 s).
+        tag_list: up to 5 tags every run of this type starts with (SWF's rules,
+            checked here); a client's ``start(tag_list=...)`` replaces them.
+        continue_as_new_after: history length (events) past which
+            `swflow.continue_as_new_suggested` answers True and a warning is logged
+            once per run (default 20,000: 80% of SWF's 25,000-event limit).
         **options: `WorkflowOptions` fields: ``execution_start_to_close_timeout``,
             ``task_start_to_close_timeout``, ``child_policy``, ``priority``.
     """
@@ -331,8 +347,9 @@ def decision_task(
                     result_data_store,
                 ),
             ),
-            options=WorkflowOptions(task_list=swf_task_list).replace(**options),
+            options=WorkflowOptions(task_list=swf_task_list).replace(tag_list=tag_list, **options),
             deadlock_timeout=_bound(deadlock_timeout),
+            continue_as_new_after=_event_count(continue_as_new_after),
         )
         return WorkflowTask(definition, definition.options)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from swflow.errors import ConfigurationError
 from swflow.swf.decisions import TIMEOUT_FIELDS, Duration, camel, duration
-from swflow.swf.vocabulary import ACTIVITY_DEFAULTS, WORKFLOW_DEFAULTS, name_problem
+from swflow.swf.vocabulary import ACTIVITY_DEFAULTS, WORKFLOW_DEFAULTS, name_problem, tag_problem
 
 __all__ = [
     "CHILD_POLICIES",
@@ -28,6 +28,7 @@ __all__ = [
     "RetryPolicy",
     "WorkflowOptions",
     "checked_name",
+    "checked_tags",
     "decision_fields",
     "registration_defaults",
 ]
@@ -52,6 +53,16 @@ def checked_name(value: str | None, what: str, limit: int = 256) -> str | None:
     if problem:
         raise ConfigurationError(f"{what} {value!r} {problem}")
     return value
+
+
+def checked_tags(tags: object, what: str = "tag_list") -> tuple[str, ...] | None:
+    """``tags`` as a tuple, or None for none; a `ConfigurationError` when SWF would refuse it."""
+    if tags is None:
+        return None
+    problem = tag_problem(tags)
+    if problem:
+        raise ConfigurationError(f"{what} {problem}")
+    return tuple(tags) or None  # type: ignore[arg-type]
 
 
 def _duration(value: Duration, what: str) -> Duration:
@@ -159,6 +170,7 @@ class WorkflowOptions:
         default=60, metadata=_sent_as("task_start_to_close_timeout")
     )
     child_policy: str = field(default="TERMINATE", metadata=_sent_as("child_policy"))
+    tag_list: tuple[str, ...] | None = field(default=None, metadata=_sent_as("tag_list"))
     workflow_id: str | None = None  # per call only: a child's workflow id
 
     def __post_init__(self) -> None:
@@ -168,6 +180,7 @@ class WorkflowOptions:
         _duration(self.task_start_to_close_timeout, "task_start_to_close_timeout")
         if self.child_policy not in CHILD_POLICIES:
             raise ConfigurationError(f"child_policy must be one of {sorted(CHILD_POLICIES)}")
+        object.__setattr__(self, "tag_list", checked_tags(self.tag_list))
 
     def replace(self, **overrides: Any) -> WorkflowOptions:
         unknown = set(overrides) - {f.name for f in dataclasses.fields(self)}
@@ -192,7 +205,7 @@ def registration_defaults(
     defaults = ACTIVITY_DEFAULTS if isinstance(options, ActivityOptions) else WORKFLOW_DEFAULTS
     params: dict[str, Any] = {}
     for name, value in {**decision_fields(options), "task_list": task_list}.items():
-        if value is None:
+        if value is None or name == "tag_list":  # tags belong to runs: no type default
             continue
         wire: Any = value
         if name in TIMEOUT_FIELDS:

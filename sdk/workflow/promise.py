@@ -16,8 +16,11 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from swflow.errors import ConfigurationError
+from swflow.serializers import Serializer
+from swflow.stores import DataStore
 
 from .context import current_context
+from .options import checked_name
 
 __all__ = [
     "Blocked",
@@ -25,6 +28,7 @@ __all__ = [
     "Signal",
     "Timer",
     "TimerPromise",
+    "cancel_workflow",
     "first_completed",
     "wait_all",
 ]
@@ -52,7 +56,16 @@ class Promise(Generic[T]):
         description: what it stands for, for logs and errors.
     """
 
-    __slots__ = ("_decode", "_error", "_state", "_value", "completed_at", "description", "envelope")
+    __slots__ = (
+        "_decode",
+        "_error",
+        "_on_cancel",
+        "_state",
+        "_value",
+        "completed_at",
+        "description",
+        "envelope",
+    )
 
     def __init__(self, description: str) -> None:
         self.description = description
@@ -62,6 +75,7 @@ class Promise(Generic[T]):
         self._error: BaseException | None = None
         self.completed_at = 0  # event id of the completion, for deterministic ordering
         self.envelope: str | None = None  # the payload's envelope, when it came from SWF
+        self._on_cancel: Callable[[], None] | None = None  # set for activities and children
 
     @property
     def is_ready(self) -> bool:
@@ -70,11 +84,14 @@ class Promise(Generic[T]):
 
     @property
     def result(self) -> T:
-        """The value; raises the task's failure; waits (or stops the replay) if pending."""
-        if self._state == _PENDING:
-            context = current_context()
-            if context is not None:
-                context.wait_for(self)  # returns once settled, or raises Blocked
+        """The value; raises the task's failure; waits (or stops the replay) if pending.
+
+        In a decider whose run was asked to cancel, the first wait raises
+        `CancelRequestedError` instead (see `swflow.cancel_requested`).
+        """
+        context = current_context()
+        if context is not None:
+            context.wait_for(self)  # returns once settled, or raises Blocked
         if self._state == _READY:
             if self._decode is not None:  # decoded on first read, never before
                 self._value, self._decode = self._decode(), None
@@ -83,6 +100,19 @@ class Promise(Generic[T]):
             assert self._error is not None
             raise self._error
         raise Blocked(self)
+
+    def cancel(self) -> None:
+        """Ask for the work behind this promise to stop.
+
+        An activity gets ``RequestCancelActivityTask`` (its heartbeats see it) and
+        ``result`` then raises `ActivityTaskCanceledError`, unless it completed first;
+        a child workflow is asked to cancel and ``result`` raises `ChildWorkflowError`
+        once it closes canceled. Work not sent to SWF yet is never sent: ``result``
+        raises at once. No effect on a settled promise, or on one that stands for no
+        work of its own (signals, combinators).
+        """
+        if self._on_cancel is not None:  # called when settled too: a replay's record of it
+            self._on_cancel()
 
     # Settled by the replay engine.
 
@@ -194,10 +224,54 @@ class Timer:
 
 
 class Signal:
-    """Signals sent to this workflow: the n-th ``Signal.get(name)`` is the n-th signal."""
+    """Signals: ``get`` waits for one sent to this run, ``send`` sends one to another run.
+
+    The n-th ``Signal.get(name)`` is the n-th signal of that name this run received.
+    """
 
     @staticmethod
     def get(name: str) -> Promise[Any]:
         """A promise of the next signal called ``name`` (its decoded input)."""
         promise: Promise[Any] = _context("Signal.get").wait_signal(name)
         return promise
+
+    @staticmethod
+    def send(
+        workflow_id: str,
+        name: str,
+        value: Any = None,
+        *,
+        run_id: str | None = None,
+        serializer: Serializer | None = None,
+        store: DataStore | None = None,
+    ) -> Promise[None]:
+        """Signal another workflow (its latest run, or ``run_id``) from this decider.
+
+        ``value`` goes through ``serializer`` and ``store`` (JSON inline by default).
+        The promise resolves once SWF delivered the signal; reading it raises
+        `ExternalWorkflowError` (with SWF's ``cause``) when it could not be delivered.
+        """
+        target = _checked_target(workflow_id, run_id)
+        checked_name(name, "signal name")
+        promise: Promise[None] = _context("Signal.send").send_signal(
+            target, name, value, run_id=run_id, serializer=serializer, store=store
+        )
+        return promise
+
+
+def cancel_workflow(workflow_id: str, *, run_id: str | None = None) -> Promise[None]:
+    """Ask another workflow (its latest run, or ``run_id``) to cancel, from this decider.
+
+    The promise resolves once SWF recorded the request in the other run (whose decider
+    then sees `CancelRequestedError`); reading it raises `ExternalWorkflowError` when
+    there was no such open run.
+    """
+    target = _checked_target(workflow_id, run_id)
+    promise: Promise[None] = _context("cancel_workflow").request_cancel(target, run_id)
+    return promise
+
+
+def _checked_target(workflow_id: str, run_id: str | None) -> str:
+    checked_name(workflow_id, "workflow id")
+    checked_name(run_id, "run id", limit=64)
+    return workflow_id

@@ -8,6 +8,7 @@ import botocore.loaders
 import pytest
 
 from swflow import ConfigurationError, HistoryError, Timer, activity_task, cached, decision_task
+from swflow.payloads import default_codec
 from swflow.replay import decide
 from swflow.replay.state import HANDLED_EVENT_TYPES, ExecutionState
 from swflow.serializers import MsgpackSerializer
@@ -111,7 +112,11 @@ def test_a_cancel_request_cancels_the_run() -> None:
     history.add("WorkflowExecutionCancelRequested")
     result = decide(history.events, cancellable)
     assert result.closes
-    assert result.decisions == [CancelWorkflowExecution("cancel requested")]
+    [cancel] = result.decisions
+    assert isinstance(cancel, CancelWorkflowExecution)
+    details = default_codec().decode(cancel.details or "")
+    assert details["type"] == "swflow.errors.CancelRequestedError"
+    assert details["message"] == "the run was asked to cancel"
 
 
 # Decorators.

@@ -158,7 +158,9 @@ def test_closing_unwinds_the_waiting_code_and_ends_its_thread(decider_threads: A
     decider.close()  # twice is harmless
 
 
-def test_a_cancel_request_while_waiting_cancels_and_unwinds(decider_threads: Any) -> None:
+def test_a_cancel_request_while_waiting_is_raised_in_the_code_and_cancels(
+    decider_threads: Any,
+) -> None:
     history = HistoryBuilder("chain", input=[3])
     decider = _sticky(history, chain)
     history.apply(decider.decide())
@@ -166,8 +168,11 @@ def test_a_cancel_request_while_waiting_cancels_and_unwinds(decider_threads: Any
     history.add("DecisionTaskScheduled", taskList={"name": "decisions"})
     _catch_up(decider, history)
     result = decider.decide()
-    assert result.decisions == [CancelWorkflowExecution("cancel requested")]
-    assert runs == ["start", "finally"] and not decider_threads()
+    [cancel] = result.decisions
+    assert isinstance(cancel, CancelWorkflowExecution) and result.closes
+    assert "CancelRequestedError" in (cancel.details or "")
+    assert "child policy" in (cancel.details or "")
+    assert runs == ["start", "finally"] and not decider_threads()  # raised at the wait
 
 
 def test_a_decider_whose_decisions_did_not_all_go_out_is_not_kept() -> None:

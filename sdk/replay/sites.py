@@ -1,0 +1,171 @@
+"""What every call site shares: the replay's state, its decisions, the promises left
+pending, and the wait that reads a promise (see `swflow.replay.callsites`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from swflow.calls import resolved_promise
+from swflow.errors import (
+    NonDeterministicWorkflowError,
+)
+from swflow.payloads import PayloadCodec
+from swflow.replay.records import ActivityState, ChildState
+from swflow.serializers import Serializer
+from swflow.swf.decisions import (
+    Decision,
+)
+from swflow.workflow.decorators import (
+    TaskDefinition,
+    WorkflowDefinition,
+)
+from swflow.workflow.promise import Blocked, Promise
+
+from .determinism import mismatch, unclaimed
+from .position import Position
+from .progress import Progress
+from .state import ExecutionState
+
+__all__ = ["SiteBase", "decision_for", "waits_on_inputs"]
+
+
+class SiteBase:
+    """One replay of one decider over one history: the machinery its call sites share."""
+
+    def __init__(
+        self,
+        state: ExecutionState,
+        definition: WorkflowDefinition,
+        codec: PayloadCodec,
+        workflow_id: str,
+        run_id: str,
+        *,
+        marker_budget: int = 99,
+        suspend: Callable[[], bool] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.state = state
+        self.definition = definition
+        self.codec = codec
+        self.workflow_id = workflow_id
+        self.run_id = run_id
+        self.sequence = {"activity": 0, "timer": 0, "child": 0, "signal": 0, "cancel": 0}
+        self.cached_calls: dict[str, int] = {}
+        self.signal_calls: dict[str, int] = {}
+        self.visited: set[str] = set()  # activity, timer and child ids the code asked for
+        self.checked = (0, 0, 0, 0)  # activities, timers, children, externals visited
+        self.position = Position(state, workflow_id, run_id)
+        self.canceled: set[Promise[Any]] = set()  # activities and children cancel() was called on
+        self.attempts: dict[Promise[Any], str] = {}  # an activity promise's current activity id
+        self.nondeterminism: NonDeterministicWorkflowError | None = None
+        self.marker_budget = marker_budget  # markers one decision task can record
+        self.pending: list[tuple[Promise[Any], Callable[[], None]]] = []  # in creation order
+        self.suspend = suspend  # a sticky decider's wait; None: snapshot replay
+        self.progress = progress or Progress()  # the clock of a deadlock bound
+        self.begin_task()
+        codec.register_store(definition.input.store)  # read with the writer's configuration
+
+    def begin_task(self) -> None:
+        """Forget what the previous decision task decided (a sticky decider goes on)."""
+        self.decisions: list[Decision] = []
+        self.scheduled: dict[tuple[str, str, str], TaskDefinition] = {}  # kind, name, version
+        self.blocked: list[str] = []
+        self.out_of_budget = False  # a cached call waits for the next decision task
+        self.new_markers = 0
+
+    # Promises.
+
+    def track(self, promise: Promise[Any], settle: Callable[[], None]) -> None:
+        """Settle ``promise`` from the history now, and again while it stays pending."""
+        self.progress.touch()
+        settle()
+        if not promise.is_ready:
+            self.pending.append((promise, settle))
+
+    def refresh(self) -> None:
+        """Settle the pending promises again against the history as it is now.
+
+        In creation order, so a combinator sees its inputs settled first and decisions
+        come out in the order a fresh replay would make them.
+        """
+        pending, self.pending = self.pending, []
+        for promise, settle in pending:
+            if not promise.is_ready:  # a timer canceled meanwhile is settled already
+                self.track(promise, settle)
+
+    def wait_for(self, promise: Promise[Any]) -> None:
+        """The code reads a promise: its result, a pending one's wait (the replay stops,
+        or the sticky decider waits for it to settle), or a cancel request's error."""
+        while True:
+            if self.position.cancel_due(promise):
+                raise self.position.deliver_cancel()
+            if promise.is_ready:
+                self.position.reached(promise.completed_at)
+                return
+            if self.suspend is None:
+                raise Blocked(promise)
+            self.note_blocked(promise.description)
+            if not self.suspend():  # the sticky decider is being let go: unwind
+                raise Blocked(promise)
+
+    # Shared.
+
+    def _payload_promise(
+        self, promise: Promise[Any], text: str | None, at: int, expect: Serializer | None = None
+    ) -> Promise[Any]:
+        if text is None:
+            return promise._resolve(None, at=at)
+        return resolved_promise(
+            text, self.codec, at=at, promise=promise, expect=expect, exempt=self.progress.exempted
+        )
+
+    def decision_time(self) -> float | None:
+        return self.state.decision_time
+
+    def note_blocked(self, description: str) -> None:
+        self.blocked.append(description)
+
+    def _check(
+        self,
+        label: str,
+        asked: TaskDefinition,
+        recorded: ActivityState | ChildState,
+    ) -> None:
+        """The history's item under this id must be what the code asks for now."""
+        error = mismatch(label, asked, recorded)
+        if error is not None:
+            self.nondeterminism = self.nondeterminism or error
+            raise error
+
+    def unvisited(self) -> list[str]:
+        """History items no call site claimed: evidence the code changed.
+
+        Only items added since the last clean check are looked at: the history's
+        records only grow, at the end, and what was visited stays visited.
+        """
+        items = unclaimed(self.state, self.visited, self.checked, self.cached_calls)
+        if not items:
+            state = self.state
+            self.checked = (
+                len(state.activities),
+                len(state.timers),
+                len(state.children),
+                len(state.externals),
+            )
+        return items
+
+
+def decision_for(decisions: list[Decision], kind: type[Decision], **match: Any) -> Any:
+    """The decision of this type made in this task whose fields match, or None."""
+    for decision in decisions:
+        if isinstance(decision, kind) and all(
+            getattr(decision, key) == value for key, value in match.items()
+        ):
+            return decision
+    return None
+
+
+def waits_on_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """True when a promise among the arguments is not ready yet."""
+    return any(isinstance(a, Promise) and not a.is_ready for a in (*args, *kwargs.values()))
