@@ -136,29 +136,58 @@ class WorkflowClient:
         return self._handle(domain, workflow_id, run_id)
 
     def list_open(
-        self, *, workflow_id: str | None = None, since: datetime | None = None
+        self,
+        *,
+        workflow_id: str | None = None,
+        since: datetime | None = None,
+        tag: str | None = None,
+        workflow_type: str | WorkflowTask | None = None,
     ) -> list[RunInfo]:
-        """Open runs started since ``since`` (default: ever), newest first."""
-        return list(self._list("list_open_workflow_executions", workflow_id, since))
+        """Open runs started since ``since`` (default: ever), newest first.
+
+        At most one of ``workflow_id``, ``tag`` and ``workflow_type`` (a decider, or
+        ``"NAME"`` / ``"NAME:VERSION"``): SWF filters a list by one of them per call.
+
+        Raises:
+            ConfigurationError: more than one filter, or an unknown domain.
+        """
+        filters = _filters(workflow_id=workflow_id, tag=tag, workflow_type=workflow_type)
+        return list(self._list("list_open_workflow_executions", filters, since))
 
     def list_closed(
-        self, *, workflow_id: str | None = None, since: datetime | None = None
+        self,
+        *,
+        workflow_id: str | None = None,
+        since: datetime | None = None,
+        tag: str | None = None,
+        workflow_type: str | WorkflowTask | None = None,
+        status: str | None = None,
     ) -> list[RunInfo]:
-        """Closed runs started since ``since`` (default: ever), newest first."""
-        return list(self._list("list_closed_workflow_executions", workflow_id, since))
+        """Closed runs started since ``since`` (default: ever), newest first.
+
+        At most one of ``workflow_id``, ``tag``, ``workflow_type`` and ``status`` (a
+        close status: COMPLETED, FAILED, CANCELED, TERMINATED, CONTINUED_AS_NEW,
+        TIMED_OUT): SWF filters a list by one of them per call.
+
+        Raises:
+            ConfigurationError: more than one filter, an unknown status or domain.
+        """
+        filters = _filters(
+            workflow_id=workflow_id, tag=tag, workflow_type=workflow_type, status=status
+        )
+        return list(self._list("list_closed_workflow_executions", filters, since))
 
     def _list(
         self,
         operation: Literal["list_open_workflow_executions", "list_closed_workflow_executions"],
-        workflow_id: str | None,
+        filters: dict[str, Any],
         since: datetime | None,
     ) -> Iterator[RunInfo]:
         params: dict[str, Any] = {
             "domain": self._domain(None),
             "startTimeFilter": {"oldestDate": since or datetime(1970, 1, 2, tzinfo=timezone.utc)},
+            **filters,
         }
-        if workflow_id:
-            params["executionFilter"] = {"workflowId": workflow_id}
         try:
             for page in self.client.get_paginator(operation).paginate(**params):
                 for info in page["executionInfos"]:
@@ -176,16 +205,26 @@ class WorkflowClient:
 
 
 class WorkflowHandle:
-    """One workflow run, followed from outside."""
+    """One workflow run, followed from outside.
+
+    Attributes:
+        workflow_id: the workflow's id.
+        first_run_id: the run this handle was made for (a start's run, or the one asked for).
+        run_id: the run it describes now: ``first_run_id`` until `result` or `promise`
+            follows continue-as-new to a later run; `describe`, `signal`, `cancel`,
+            `terminate` and `history` act on this one.
+    """
 
     def __init__(self, client: WorkflowClient, domain: str, workflow_id: str, run_id: str) -> None:
         self.client = client
         self.domain = domain
         self.workflow_id = workflow_id
+        self.first_run_id = run_id
         self.run_id = run_id
 
     def __repr__(self) -> str:
-        return f"<workflow {self.workflow_id} run {self.run_id}>"
+        followed = f" (from {self.first_run_id})" if self.run_id != self.first_run_id else ""
+        return f"<workflow {self.workflow_id} run {self.run_id}{followed}>"
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the run (following continue-as-new) and return its decoded result.
@@ -243,6 +282,8 @@ class WorkflowHandle:
             except Exception:  # details written by someone else: keep them as text
                 decoded = details
         reason = attributes.get("reason") or attributes.get("timeoutType")
+        if reason is None and isinstance(decoded, dict):  # a canceled run: swflow's details
+            reason = decoded.get("message")
         message = f"workflow {self.workflow_id} {words}" + (f": {reason}" if reason else "")
         return error(
             message,
@@ -302,7 +343,12 @@ class WorkflowHandle:
 
         ``on_page`` is called with the number of events read so far, after each page.
         """
-        events: list[HistoryEvent] = []
+        codec = self.client.codec
+        return [HistoryEvent.from_swf(event, codec) for event in self.events(on_page)]
+
+    def events(self, on_page: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        """Every event of this run as SWF returns it (what `swflow.replay.decide` reads)."""
+        events: list[dict[str, Any]] = []
         token = None
         while True:
             page = self._call(
@@ -310,7 +356,7 @@ class WorkflowHandle:
                 maximumPageSize=1000,
                 **({"nextPageToken": token} if token else {}),
             )
-            events.extend(HistoryEvent.from_swf(e, self.client.codec) for e in page["events"])
+            events.extend(page["events"])
             token = page.get("nextPageToken")
             if on_page is not None:
                 on_page(len(events))
@@ -329,3 +375,34 @@ class WorkflowHandle:
                 f"no workflow {self.workflow_id!r} run {self.run_id} in {self.domain} "
                 "(or it is closed)"
             ) from None
+
+
+def _filters(**given: Any) -> dict[str, Any]:
+    """SWF's list filter for the one filter given (SWF takes one kind per call)."""
+    chosen = {name: value for name, value in given.items() if value is not None}
+    if len(chosen) > 1:
+        raise ConfigurationError(
+            f"SWF filters a list by one of workflow id, type, tag or close status per call; "
+            f"got {' and '.join(chosen)}: list by one, then filter the result"
+        )
+    if not chosen:
+        return {}
+    [(name, value)] = chosen.items()
+    if name == "workflow_id":
+        return {"executionFilter": {"workflowId": value}}
+    if name == "tag":
+        return {"tagFilter": {"tag": value}}
+    if name == "status":
+        status = str(value).upper()
+        if status not in _CLOSE_STATUSES:
+            raise ConfigurationError(
+                f"unknown close status {value!r}: one of {', '.join(sorted(_CLOSE_STATUSES))}"
+            )
+        return {"closeStatusFilter": {"status": status}}
+    if isinstance(value, WorkflowTask):
+        return {"typeFilter": value.definition.kind}
+    name_, _, version = str(value).partition(":")
+    return {"typeFilter": {"name": name_, **({"version": version} if version else {})}}
+
+
+_CLOSE_STATUSES = frozenset(CLOSE_STATUS.values())

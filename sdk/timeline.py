@@ -60,7 +60,7 @@ def _outcome(event_type: str) -> str:
     return "completed" if event_type.endswith("ContinuedAsNew") else "open"
 
 
-def _rows(events: Sequence[HistoryEvent]) -> list[_Row]:  # noqa: PLR0912 (a branch per kind)
+def _rows(events: Sequence[HistoryEvent]) -> list[_Row]:  # noqa: PLR0912, PLR0915 (a branch per kind)
     rows: dict[str, _Row] = {}
     spans: dict[object, _Span] = {}  # scheduled/initiated event id, or timer id -> span
 
@@ -74,8 +74,8 @@ def _rows(events: Sequence[HistoryEvent]) -> list[_Row]:  # noqa: PLR0912 (a bra
             name = a.get("workflowType", {}).get("name", "workflow")
             spans["run"] = _Span(at, at, notes=[note])
             row("run", f"workflow {name}", "workflow").spans.append(spans["run"])
-        elif kind.startswith("WorkflowExecution") and kind != "WorkflowExecutionSignaled":
-            if "run" in spans and kind not in ("WorkflowExecutionCancelRequested",):
+        elif kind.startswith("WorkflowExecution") and kind not in _FROM_OUTSIDE:
+            if "run" in spans:
                 _close(spans["run"], at, _outcome(kind), note)
         elif kind == "DecisionTaskScheduled":
             spans[event.event_id] = _Span(at, notes=[note])
@@ -110,13 +110,47 @@ def _rows(events: Sequence[HistoryEvent]) -> list[_Row]:  # noqa: PLR0912 (a bra
             span = spans.get(("timer", a.get("timerId")))
             if span is not None:
                 _close(span, at, _outcome(kind), note)
+        elif kind in _SENT or kind in _DELIVERED:
+            _sent_to_other_run(event, note, spans, row)
         elif kind == "MarkerRecorded":
-            row("markers", "markers (@cached, clock)", "marker").points.append((at, note))
-        elif kind == "WorkflowExecutionSignaled":
-            row("signals", "signals", "signal").points.append((at, note))
+            row("markers", "markers (@cached, clock, patches)", "marker").points.append((at, note))
+        elif kind in _FROM_OUTSIDE:
+            row("signals", "signals and cancel requests", "signal").points.append((at, note))
         elif kind.endswith("Failed"):  # decisions SWF refused: shown where people look
             row("refused", "refused decisions", "marker").points.append((at, note))
     return list(rows.values())
+
+
+_FROM_OUTSIDE = ("WorkflowExecutionSignaled", "WorkflowExecutionCancelRequested")
+_SENT = {
+    "SignalExternalWorkflowExecutionInitiated": "signal",
+    "RequestCancelExternalWorkflowExecutionInitiated": "cancel request",
+}
+_DELIVERED_OK = {"ExternalWorkflowExecutionSignaled", "ExternalWorkflowExecutionCancelRequested"}
+_DELIVERED = _DELIVERED_OK | {
+    "SignalExternalWorkflowExecutionFailed",
+    "RequestCancelExternalWorkflowExecutionFailed",
+}
+
+
+def _sent_to_other_run(
+    event: HistoryEvent,
+    note: str,
+    spans: dict[object, _Span],
+    row: Callable[[str, str, str], _Row],
+) -> None:
+    """A signal or cancel request sent to another run: a bar until SWF delivered it."""
+    kind, a, at = event.event_type, event.attributes, event.timestamp
+    if kind in _SENT:
+        spans[event.event_id] = _Span(at, at, notes=[note])
+        label = f"{_SENT[kind]} {a.get('signalName') or ''} to {a.get('workflowId')}"
+        row(f"sent {event.event_id}", " ".join(label.split()), "signal").spans.append(
+            spans[event.event_id]
+        )
+        return
+    span = spans.get(a.get("initiatedEventId"))
+    if span is not None:
+        _close(span, at, "completed" if kind in _DELIVERED_OK else "failed", note)
 
 
 def _progress(span: _Span | None, kind: str, at: datetime, note: str) -> None:

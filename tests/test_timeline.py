@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from swflow.payloads import default_codec
 from swflow.run_info import HistoryEvent
+from swflow.swf.decisions import (
+    RequestCancelExternalWorkflowExecution,
+    SignalExternalWorkflowExecution,
+)
 from swflow.testing import HistoryBuilder
 from swflow.timeline import render_timeline
 
@@ -37,3 +41,21 @@ def test_a_failed_activity_shows_its_reason() -> None:
     history.add("ActivityTaskFailed", scheduledEventId=3, startedEventId=4, reason="declined")
     page = render_timeline(_events(history))
     assert 'class="bar activity failed"' in page and "reason=declined" in page
+
+
+def test_signals_and_cancel_requests_sent_to_other_runs_are_drawn_until_delivered() -> None:
+    history = HistoryBuilder("talks")
+    history.apply(
+        [
+            SignalExternalWorkflowExecution("order-1", "approve", control="s1"),
+            RequestCancelExternalWorkflowExecution("order-2", control="x1"),
+        ]
+    )
+    history.deliver_external("s1")
+    history.deliver_external("x1", cause="UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION")
+    history.request_cancel(by="operator")
+    page = render_timeline(_events(history))
+    assert "signal approve to order-1" in page and "cancel request to order-2" in page
+    assert 'class="bar signal completed"' in page and 'class="bar signal failed"' in page
+    assert "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION" in page  # the reason, not just a colour
+    assert "WorkflowExecutionCancelRequested" in page

@@ -13,7 +13,7 @@ import time
 import traceback
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,6 +48,7 @@ __all__ = [
     "load_tasks",
     "open_handle",
     "parse_input",
+    "parse_since",
     "print_table",
     "print_value",
     "to_json",
@@ -340,3 +341,19 @@ def progress_option(func: F) -> F:
         default=None,
         help="Show progress on standard error (default: when it is a terminal).",
     )(func)
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """``2026-11-01``, an ISO time, or an age like ``90m``, ``36h``, ``7d``."""
+    if text is None:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text[-1:] in units and text[:-1].isdigit():
+        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is neither an ISO date nor an age like 90m, 36h or 7d", param_hint="--since"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import click
@@ -13,6 +12,7 @@ import click
 from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import ResultTimeoutError, WorkflowError
 from swflow.payloads import PayloadCodec
+from swflow.swf.vocabulary import CLOSE_STATUS
 from swflow.worker.local import LocalDecisionWorker
 
 from .common import (
@@ -26,11 +26,14 @@ from .common import (
     load_decider,
     open_handle,
     parse_input,
+    parse_since,
     print_table,
     print_value,
     progress_option,
 )
 from .trust import trust_options
+
+CLOSE_STATUSES = frozenset(CLOSE_STATUS.values())
 
 __all__ = [
     "cancel",
@@ -170,26 +173,17 @@ def _print_result(handle: WorkflowHandle, timeout: float | None, progress: bool 
         return
 
 
-def _since(text: str | None) -> datetime | None:
-    """``2026-11-01``, an ISO time, or an age like ``90m``, ``36h``, ``7d``."""
-    if text is None:
-        return None
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    if text[-1:] in units and text[:-1].isdigit():
-        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is neither an ISO date nor an age like 90m, 36h or 7d", param_hint="--since"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 @click.command("list")
 @click.option("--closed", is_flag=True, help="Closed runs instead of open ones.")
 @click.option("--all", "everything", is_flag=True, help="Open and closed runs.")
 @click.option("--workflow-id", help="Only runs of this workflow id.")
+@click.option("--tag", help="Only runs with this tag.")
+@click.option("--type", "workflow_type", metavar="NAME[:VERSION]", help="Only runs of this type.")
+@click.option(
+    "--status",
+    type=click.Choice(["OPEN", *sorted(CLOSE_STATUSES)], case_sensitive=False),
+    help="Only runs in this state (a close status lists closed runs).",
+)
 @click.option("--since", metavar="WHEN", help="Started since: ISO date or age (90m, 36h, 7d).")
 @json_option
 @connection_options
@@ -197,19 +191,45 @@ def list_runs(
     closed: bool,
     everything: bool,
     workflow_id: str | None,
+    tag: str | None,
+    workflow_type: str | None,
+    status: str | None,
     since: str | None,
     as_json: bool,
     domain: str | None,
     connect: Any,
 ) -> None:
-    """List runs, newest first (open ones unless told otherwise)."""
+    """List runs, newest first (open ones unless told otherwise).
+
+    SWF filters by one of --workflow-id, --tag, --type and --status at a time.
+    """
     client = WorkflowClient(domain, client=connect())
-    oldest = _since(since)
+    oldest = parse_since(since)
+    if status:
+        status = status.upper()
+        closed, everything = status != "OPEN", False
+    close_status = status if status != "OPEN" else None
+    given = [
+        flag
+        for flag, value in (
+            ("--workflow-id", workflow_id),
+            ("--tag", tag),
+            ("--type", workflow_type),
+            ("--status", close_status),
+        )
+        if value
+    ]
+    if len(given) > 1:
+        raise click.UsageError(
+            f"SWF filters a list by one of --workflow-id, --tag, --type and --status at a "
+            f"time; got {' and '.join(given)}"
+        )
+    filters = {"workflow_id": workflow_id, "tag": tag, "workflow_type": workflow_type}
     runs = []
     if everything or not closed:
-        runs += client.list_open(workflow_id=workflow_id, since=oldest)
+        runs += client.list_open(since=oldest, **filters)
     if everything or closed:
-        runs += client.list_closed(workflow_id=workflow_id, since=oldest)
+        runs += client.list_closed(since=oldest, status=close_status, **filters)
     runs.sort(key=lambda run: run.start_time, reverse=True)
     if as_json:
         dump_json([dataclasses.asdict(run) for run in runs])

@@ -27,6 +27,7 @@ from swflow.errors import (
     NonDeterministicWorkflowError,
     PayloadError,
     PayloadStoreError,
+    SerializationError,
 )
 from swflow.failures import failure_details, failure_reason, is_interrupt
 from swflow.payloads import Channel, PayloadCodec, default_codec
@@ -227,6 +228,16 @@ def _encoded(replay: CallSites, close: Callable[..., Decision], *args: Any) -> D
         return close(*args)
     except PayloadStoreError:
         raise
+    except SerializationError as exc:
+        if exc.type_name == "Promise":  # e.g. ``return {"total": add(1, 2)}``
+            exc = SerializationError(
+                f"{exc}: the decider returned a promise inside a value; return its .result "
+                "instead (wait_all(*promises).result for several)",
+                serializer=exc.serializer,
+                type_name=exc.type_name,
+                path=exc.path,
+            )
+        return _failed(replay, exc)
     except PayloadError as exc:
         return _failed(replay, exc)
 

@@ -43,7 +43,7 @@ def lucky_number() -> int:
     return 7
 
 
-@decision_task(swf_task_list="cli-deciders")
+@decision_task(swf_task_list="cli-deciders", tag_list=["greeting"])
 def hello(name: str) -> str:
     return greet(name).result
 

@@ -180,3 +180,17 @@ def test_an_unreachable_endpoint_exits_4(swflow: Swflow) -> None:
 def test_an_unknown_domain_exits_4(swflow: Swflow) -> None:
     outcome = swflow("list", "--domain", "no-such-domain")
     assert outcome.exit_code == 4 and "unknown SWF domain 'no-such-domain'" in outcome.stderr
+
+
+def test_list_filters_by_tag_type_and_status_one_at_a_time(swflow: Swflow, workers: None) -> None:
+    swflow.ok("run", "tests.cli.flows:hello", "--input", '["t"]', "--workflow-id", "tagged-1")
+    tagged = swflow.ok("list", "--all", "--tag", "greeting", "--json").json()
+    assert {run["workflow_id"] for run in tagged} >= {"tagged-1"}
+    assert all("greeting" in run["tags"] for run in tagged)
+    failed = swflow.ok("list", "--status", "failed", "--json").json()
+    assert all(run["close_status"] == "FAILED" for run in failed)
+    typed = swflow.ok("list", "--all", "--type", "hello:1.0", "--json").json()
+    assert typed and {run["workflow_type"] for run in typed} == {"hello"}
+    assert swflow.ok("list", "--all", "--type", "nosuchtype", "--json").json() == []
+    both = swflow("list", "--tag", "greeting", "--type", "hello")
+    assert both.exit_code == 2 and "one of --workflow-id, --tag, --type and --status" in both.stderr

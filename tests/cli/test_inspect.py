@@ -157,3 +157,35 @@ def test_timeline_writes_a_page_from_swf_or_from_a_saved_history(
     assert "flaky a2 (2 attempts)" in page and FIRST_FAILURE in page
     assert 'class="bar activity failed"' in page and 'class="bar timer fired"' in page
     assert 'class="point marker"' in page and "ended with WorkflowExecutionCompleted" in page
+
+
+def test_replay_checks_a_folder_of_histories_one_line_each(
+    swflow: Swflow, history_file: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "histories"
+    folder.mkdir()
+    (folder / "a.json").write_text(history_file.read_text())
+    (folder / "b.json").write_text(history_file.read_text())
+    agree = swflow.ok("replay", str(folder), "tests.cli.flows:hello")
+    lines = agree.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:2]] == ["OK", "OK"]
+    assert lines[-1] == "2 run(s) replayed: 2 agree, 0 mismatch"
+    changed = swflow("replay", str(folder), "tests.cli.flows:hello_shouting")
+    assert changed.exit_code == EXIT_FAILED
+    assert changed.stdout.count("MISMATCH") == 2 and "0 agree, 2 mismatch" in changed.stdout
+
+
+def test_replay_fetches_runs_of_a_type_from_swf(swflow: Swflow, history_file: Path) -> None:
+    swflow.ok("run", "tests.cli.flows:hello", "--input", '["bo"]', "--workflow-id", "fetched")
+    agree = swflow.ok("replay", "--type", "hello:1.0", "--since", "1d", "tests.cli.flows:hello")
+    assert "fetched" in agree.stdout and "saved" in agree.stdout
+    assert "0 mismatch" in agree.stdout.splitlines()[-1]
+    limited = swflow.ok("replay", "--type", "hello", "--limit", "1", "tests.cli.flows:hello")
+    assert limited.stdout.splitlines()[-1].startswith("1 run(s) replayed")
+    changed = swflow("replay", "--type", "hello", "tests.cli.flows:hello_changed")
+    assert changed.exit_code == EXIT_FAILED and "MISMATCH fetched" in changed.stdout
+
+
+def test_replay_needs_something_to_replay(swflow: Swflow) -> None:
+    outcome = swflow("replay", "tests.cli.flows:hello")
+    assert outcome.exit_code == EXIT_USAGE and "--type" in outcome.stderr

@@ -67,7 +67,7 @@ def test_the_timeline_renders_bars_points_and_labels(
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<svg" in dom.stdout and "flaky a2 (2 attempts)" in dom.stdout
     assert "timer t1" in dom.stdout and "timer a2.backoff" in dom.stdout  # a retry waits
-    assert "markers (@cached, clock)" in dom.stdout
+    assert "markers (@cached, clock, patches)" in dom.stdout
 
     shot = tmp_path / "shot.png"
     done = _browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1300,600")

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from swflow import ConfigurationError, Timer, continue_as_new, decision_task
+from swflow import ConfigurationError, Timer, activity_task, continue_as_new, decision_task
 from swflow.failures import failure_details, failure_reason
 from swflow.payloads import PayloadCodec
 from swflow.replay import decide
+from swflow.serializers import MsgpackSerializer
 from swflow.swf.decisions import FailWorkflowExecution, StartTimer
 from swflow.testing import HistoryBuilder
 
@@ -140,3 +141,27 @@ def test_a_message_json_cannot_carry_still_gives_details() -> None:
 def test_timer_validation_outside_a_decider_too() -> None:
     with pytest.raises(ConfigurationError, match="seconds"):
         Timer.get(seconds=float("nan"))
+
+
+@activity_task
+def one(x: int) -> int:
+    return x
+
+
+@decision_task
+def returns_nested_promises(serializer: str) -> Any:
+    return {"totals": [one(1)]}
+
+
+@decision_task(result_data_serializer=MsgpackSerializer())
+def returns_nested_promises_packed(serializer: str) -> Any:
+    return {"totals": [one(1)]}
+
+
+@pytest.mark.parametrize("flow", [returns_nested_promises, returns_nested_promises_packed])
+def test_a_promise_inside_a_returned_value_fails_the_run_saying_what_to_do(flow: Any) -> None:
+    result = decide(HistoryBuilder(flow.definition.name, input=["x"]).events, flow)
+    fail = result.decisions[-1]
+    assert isinstance(fail, FailWorkflowExecution) and result.closes
+    assert "Promise" in (fail.reason or "")
+    assert "returned a promise inside a value; return its .result" in (fail.details or "")
