@@ -39,7 +39,7 @@ from .errors import (
 )
 from .payloads import PayloadCodec, default_codec
 from .registration import Registrar
-from .run_info import HistoryEvent, RunInfo
+from .run_info import HistoryEvent, RunInfo, list_filters
 
 __all__ = ["WorkflowClient", "WorkflowHandle"]
 
@@ -151,7 +151,7 @@ class WorkflowClient:
         Raises:
             ConfigurationError: more than one filter, or an unknown domain.
         """
-        filters = _filters(workflow_id=workflow_id, tag=tag, workflow_type=workflow_type)
+        filters = list_filters(workflow_id=workflow_id, tag=tag, workflow_type=workflow_type)
         return list(self._list("list_open_workflow_executions", filters, since))
 
     def list_closed(
@@ -172,7 +172,7 @@ class WorkflowClient:
         Raises:
             ConfigurationError: more than one filter, an unknown status or domain.
         """
-        filters = _filters(
+        filters = list_filters(
             workflow_id=workflow_id, tag=tag, workflow_type=workflow_type, status=status
         )
         return list(self._list("list_closed_workflow_executions", filters, since))
@@ -375,34 +375,3 @@ class WorkflowHandle:
                 f"no workflow {self.workflow_id!r} run {self.run_id} in {self.domain} "
                 "(or it is closed)"
             ) from None
-
-
-def _filters(**given: Any) -> dict[str, Any]:
-    """SWF's list filter for the one filter given (SWF takes one kind per call)."""
-    chosen = {name: value for name, value in given.items() if value is not None}
-    if len(chosen) > 1:
-        raise ConfigurationError(
-            f"SWF filters a list by one of workflow id, type, tag or close status per call; "
-            f"got {' and '.join(chosen)}: list by one, then filter the result"
-        )
-    if not chosen:
-        return {}
-    [(name, value)] = chosen.items()
-    if name == "workflow_id":
-        return {"executionFilter": {"workflowId": value}}
-    if name == "tag":
-        return {"tagFilter": {"tag": value}}
-    if name == "status":
-        status = str(value).upper()
-        if status not in _CLOSE_STATUSES:
-            raise ConfigurationError(
-                f"unknown close status {value!r}: one of {', '.join(sorted(_CLOSE_STATUSES))}"
-            )
-        return {"closeStatusFilter": {"status": status}}
-    if isinstance(value, WorkflowTask):
-        return {"typeFilter": value.definition.kind}
-    name_, _, version = str(value).partition(":")
-    return {"typeFilter": {"name": name_, **({"version": version} if version else {})}}
-
-
-_CLOSE_STATUSES = frozenset(CLOSE_STATUS.values())

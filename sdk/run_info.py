@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from swflow.swf.vocabulary import attributes_key, event_time
+from swflow.errors import ConfigurationError
+from swflow.swf.vocabulary import CLOSE_STATUS, attributes_key, event_time
 
 from .payloads import Envelope, PayloadCodec, parse_envelope
 
-__all__ = ["PAYLOAD_FIELDS", "HistoryEvent", "RunInfo"]
+__all__ = ["CLOSE_STATUSES", "PAYLOAD_FIELDS", "HistoryEvent", "RunInfo", "list_filters"]
 
 PAYLOAD_FIELDS = ("input", "result", "details", "control")
 """Event attributes that hold payloads (envelopes or plain JSON)."""
@@ -120,3 +121,35 @@ class HistoryEvent:
         """The decoded payload in attribute ``name`` (fetched from its store if need be)."""
         text = self.attributes.get(name)
         return None if text is None else self.codec.decode(text)
+
+
+def list_filters(**given: Any) -> dict[str, Any]:
+    """SWF's list filter for the one filter given (SWF takes one kind per call)."""
+    chosen = {name: value for name, value in given.items() if value is not None}
+    if len(chosen) > 1:
+        raise ConfigurationError(
+            f"SWF filters a list by one of workflow id, type, tag or close status per call; "
+            f"got {' and '.join(chosen)}: list by one, then filter the result"
+        )
+    if not chosen:
+        return {}
+    [(name, value)] = chosen.items()
+    if name == "workflow_id":
+        return {"executionFilter": {"workflowId": value}}
+    if name == "tag":
+        return {"tagFilter": {"tag": value}}
+    if name == "status":
+        status = str(value).upper()
+        if status not in CLOSE_STATUSES:
+            raise ConfigurationError(
+                f"unknown close status {value!r}: one of {', '.join(sorted(CLOSE_STATUSES))}"
+            )
+        return {"closeStatusFilter": {"status": status}}
+    definition = getattr(value, "definition", None)  # a decider
+    if definition is not None:
+        return {"typeFilter": definition.kind}
+    name_, _, version = str(value).partition(":")
+    return {"typeFilter": {"name": name_, **({"version": version} if version else {})}}
+
+
+CLOSE_STATUSES = frozenset(CLOSE_STATUS.values())

@@ -6,6 +6,7 @@ SWF (``--type``), are checked one line per run with a summary: a deploy gate.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def _files(paths: list[str]) -> Iterator[tuple[str, Callable[[], Events]]]:
         if not path.exists():
             raise click.BadParameter(f"{given} does not exist", param_hint="HISTORY.json|FOLDER")
         for file in sorted(path.glob("*.json")) if path.is_dir() else [path]:
-            yield str(file), lambda file=file: load_history(file)
+            yield str(file), functools.partial(load_history, file)
 
 
 def _fetched(

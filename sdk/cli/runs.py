@@ -12,7 +12,7 @@ import click
 from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import ResultTimeoutError, WorkflowError
 from swflow.payloads import PayloadCodec
-from swflow.swf.vocabulary import CLOSE_STATUS
+from swflow.run_info import CLOSE_STATUSES
 from swflow.worker.local import LocalDecisionWorker
 
 from .common import (
@@ -32,8 +32,6 @@ from .common import (
     progress_option,
 )
 from .trust import trust_options
-
-CLOSE_STATUSES = frozenset(CLOSE_STATUS.values())
 
 __all__ = [
     "cancel",
