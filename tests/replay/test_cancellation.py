@@ -27,17 +27,11 @@ from swflow.swf.decisions import (
     StartChildWorkflowExecution,
 )
 from swflow.testing import HistoryBuilder
+from tests.replay.outcomes import completed_with
 
 
 def _kinds(result: Any) -> list[str]:
     return [type(d).__name__ for d in result.decisions]
-
-
-def _completed_with(result: Any) -> Any:
-    """The decoded result of the run's completion, the one decision."""
-    [close] = result.decisions
-    assert isinstance(close, CompleteWorkflowExecution)
-    return default_codec().decode(close.result or "")
 
 
 @activity_task
@@ -81,7 +75,7 @@ def test_a_cancel_request_raises_at_the_wait_and_cleanup_runs_before_the_close(
     close = decide(history.events, cleans_up)
     assert close.closes
     if finish == "complete":
-        assert _completed_with(close) == "cleaned 1"
+        assert completed_with(close) == "cleaned 1"
     else:
         [cancel] = close.decisions
         assert isinstance(cancel, CancelWorkflowExecution)
@@ -109,7 +103,7 @@ def test_the_error_is_raised_once_then_waits_are_plain_waits() -> None:
     assert _kinds(result) == ["ScheduleActivityTask"]
     history.apply(result)
     history.complete_activity("a1", 2)
-    assert _completed_with(decide(history.events, ignores_once)) == ["raised", "2"]
+    assert completed_with(decide(history.events, ignores_once)) == ["raised", "2"]
 
 
 @decision_task
@@ -151,9 +145,9 @@ def asks_at_once() -> bool:
 
 def test_cancel_requested_does_not_wait() -> None:
     history = HistoryBuilder("asks_at_once")
-    assert _completed_with(decide(history.events, asks_at_once)) is False
+    assert completed_with(decide(history.events, asks_at_once)) is False
     history.request_cancel()
-    assert _completed_with(decide(history.events, asks_at_once)) is True
+    assert completed_with(decide(history.events, asks_at_once)) is True
 
 
 # promise.cancel() on activities.
@@ -196,7 +190,7 @@ def test_an_activity_that_completes_before_the_cancel_lands_keeps_its_result() -
     history.fire_timer("t1")
     history.apply(decide(history.events, cancels_work))
     history.complete_activity("a1", 7)
-    assert _completed_with(decide(history.events, cancels_work)) == "result 7"
+    assert completed_with(decide(history.events, cancels_work)) == "result 7"
 
 
 def test_an_activity_canceled_before_it_reaches_swf_is_never_scheduled() -> None:
@@ -218,7 +212,7 @@ def test_canceling_a_settled_promise_does_nothing() -> None:
     history = HistoryBuilder("cancels_a_finished_one")
     history.apply(decide(history.events, cancels_a_finished_one))
     history.complete_activity("a1", 3)
-    assert _completed_with(decide(history.events, cancels_a_finished_one)) == 3
+    assert completed_with(decide(history.events, cancels_a_finished_one)) == 3
 
 
 # promise.cancel() on children.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from swflow import (
@@ -18,17 +16,11 @@ from swflow.payloads import default_codec
 from swflow.replay import decide
 from swflow.serializers import MsgpackSerializer
 from swflow.swf.decisions import (
-    CompleteWorkflowExecution,
     RequestCancelExternalWorkflowExecution,
     SignalExternalWorkflowExecution,
 )
 from swflow.testing import HistoryBuilder
-
-
-def _completed_with(result: Any) -> Any:
-    [close] = result.decisions
-    assert isinstance(close, CompleteWorkflowExecution)
-    return default_codec().decode(close.result or "")
+from tests.replay.outcomes import completed_with
 
 
 @decision_task
@@ -56,7 +48,7 @@ def test_a_signal_is_sent_with_its_value_and_resolves_once_delivered() -> None:
     assert decide(history.events, notifies).decisions == []  # not delivered yet
     history.apply([])
     history.deliver_external("s1")
-    assert _completed_with(decide(history.events, notifies)) == "delivered"
+    assert completed_with(decide(history.events, notifies)) == "delivered"
 
 
 def test_a_signal_that_cannot_be_delivered_fails_with_swfs_cause() -> None:
@@ -64,7 +56,7 @@ def test_a_signal_that_cannot_be_delivered_fails_with_swfs_cause() -> None:
     history.apply(decide(history.events, notifies))
     history.deliver_external("s1", cause="UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION")
     assert (
-        _completed_with(decide(history.events, notifies))
+        completed_with(decide(history.events, notifies))
         == "failed: UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"
     )
 
@@ -98,7 +90,7 @@ def test_a_cancel_request_to_another_run(cause: str | None) -> None:
     history.apply(first)
     history.deliver_external("x1", cause=cause)
     expected = "asked" if cause is None else f"failed: {cause}"
-    assert _completed_with(decide(history.events, cancels_other)) == expected
+    assert completed_with(decide(history.events, cancels_other)) == expected
 
 
 @decision_task

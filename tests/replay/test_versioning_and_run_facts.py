@@ -24,22 +24,15 @@ from swflow import (
     patched,
     workflow_logger,
 )
-from swflow.payloads import default_codec
 from swflow.replay import decide
 from swflow.swf.decisions import (
-    CompleteWorkflowExecution,
     ContinueAsNewWorkflowExecution,
     RecordMarker,
     ScheduleActivityTask,
     StartTimer,
 )
 from swflow.testing import HistoryBuilder
-
-
-def _completed_with(result: Any) -> Any:
-    [close] = result.decisions
-    assert isinstance(close, CompleteWorkflowExecution)
-    return default_codec().decode(close.result or "")
+from tests.replay.outcomes import completed_with
 
 
 def _activities(result: Any) -> list[tuple[str, str]]:
@@ -102,7 +95,7 @@ def test_a_run_started_under_v1_replays_under_v2_along_the_old_path() -> None:
     assert decide(history.events, order_v2).decisions == []
     history.apply([])
     history.complete_activity("a2", "shipped")
-    assert _completed_with(decide(history.events, order_v2)) == "shipped"
+    assert completed_with(decide(history.events, order_v2)) == "shipped"
 
 
 def test_a_run_started_under_v2_takes_the_new_path_and_records_it() -> None:
@@ -118,9 +111,9 @@ def test_a_run_started_under_v2_takes_the_new_path_and_records_it() -> None:
     assert _activities(step) == [("a3", "ship")] and len(step.decisions) == 1
     history.apply(step)
     history.complete_activity("a3", "shipped")
-    assert _completed_with(decide(history.events, order_v2)) == "shipped"
+    assert completed_with(decide(history.events, order_v2)) == "shipped"
     # v3 (deprecate_patch) replays the v2 run; without it, plain new code would too.
-    assert _completed_with(decide(history.events, order_v3)) == "shipped"
+    assert completed_with(decide(history.events, order_v3)) == "shipped"
 
 
 def test_deprecate_patch_records_the_marker_for_new_runs() -> None:
@@ -145,7 +138,7 @@ def test_a_patch_before_any_wait_is_false_for_a_run_whose_first_task_went_by() -
         "swflow.patch:from-the-start", "from-the-start"
     )
     history.apply([])  # the first task was answered by older code, without the marker
-    assert _completed_with(decide(history.events, patched_first)) is False
+    assert completed_with(decide(history.events, patched_first)) is False
 
 
 # History length and continue-as-new.
@@ -191,10 +184,10 @@ def test_history_length_is_the_same_on_every_replay() -> None:
     history = HistoryBuilder("measures")
     history.apply(decide(history.events, measures))
     history.fire_timer("t1")
-    answer = _completed_with(decide(history.events, measures))
+    answer = completed_with(decide(history.events, measures))
     assert answer == [2, 7]  # events before each of the two decision tasks
     history.apply([])  # that task's answer was lost: the next replay says the same
-    assert _completed_with(decide(history.events, measures)) == answer
+    assert completed_with(decide(history.events, measures)) == answer
 
 
 def test_the_threshold_is_checked_at_decoration() -> None:
@@ -216,14 +209,14 @@ def test_random_and_uuid4_are_seeded_from_the_run_and_replay_identically() -> No
     history = HistoryBuilder("rolls")
     history.apply(decide(history.events, rolls, workflow_id="w", run_id="r1"))
     history.fire_timer("t1")
-    answer = _completed_with(decide(history.events, rolls, workflow_id="w", run_id="r1"))
-    again = _completed_with(decide(history.events, rolls, workflow_id="w", run_id="r1"))
+    answer = completed_with(decide(history.events, rolls, workflow_id="w", run_id="r1"))
+    again = completed_with(decide(history.events, rolls, workflow_id="w", run_id="r1"))
     assert again == answer
     seeded = stdlib_random.Random("w/r1")
     first, second = seeded.randint(0, 10**9), seeded.randint(0, 10**9)
     assert answer[:2] == [first, second]
     assert uuid.UUID(answer[2]).version == 4
-    other = _completed_with(decide(history.events, rolls, workflow_id="w", run_id="r2"))
+    other = completed_with(decide(history.events, rolls, workflow_id="w", run_id="r2"))
     assert other != answer
 
 
@@ -255,7 +248,7 @@ def test_the_workflow_logger_writes_each_line_once_per_run(
     history.complete_activity("a1", 1)
     history.apply(decide(history.events, logs_steps, workflow_id="w7", run_id="r7"))
     history.complete_activity("a2", 2)
-    assert _completed_with(decide(history.events, logs_steps, workflow_id="w7", run_id="r7")) == 3
+    assert completed_with(decide(history.events, logs_steps, workflow_id="w7", run_id="r7")) == 3
     lines = [r for r in caplog.records if r.name == "swflow.workflow"]
     assert [r.getMessage() for r in lines] == ["starting", "charged 1", "done with 3"]
     assert {(r.workflow_id, r.run_id) for r in lines} == {("w7", "r7")}  # type: ignore[attr-defined]
