@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections import Counter
 
-from swflow import Signal, Timer, activity_task, cached, decision_task
+from swflow import Signal, Timer, activity_task, cached, decision_task, patched
 from swflow.serializers import MsgpackSerializer
 from swflow.stores import LocalDataStore
 
@@ -58,6 +58,14 @@ def hello_changed(name: str) -> str:  # the same type, new code: a timer before 
 def hello_shouting(name: str) -> str:  # the same type, new code: an extra activity at the end
     greeting = greet(name).result
     return greet(greeting.upper()).result
+
+
+@decision_task(swf_task_list="cli-deciders", swf_workflow_type="hello")
+def hello_patched(name: str) -> str:  # hello_shouting's change, guarded: old runs replay
+    greeting = greet(name).result
+    if patched("shout"):
+        return greet(greeting.upper()).result
+    return greeting
 
 
 @decision_task(swf_task_list="cli-deciders")

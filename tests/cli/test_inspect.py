@@ -184,6 +184,8 @@ def test_replay_fetches_runs_of_a_type_from_swf(swflow: Swflow, history_file: Pa
     assert limited.stdout.splitlines()[-1].startswith("1 run(s) replayed")
     changed = swflow("replay", "--type", "hello", "tests.cli.flows:hello_changed")
     assert changed.exit_code == EXIT_FAILED and "MISMATCH fetched" in changed.stdout
+    guarded = swflow.ok("replay", "--type", "hello", "tests.cli.flows:hello_patched")
+    assert "MISMATCH" not in guarded.stdout  # runs made by the older code, guarded by patched
 
 
 def test_replay_needs_something_to_replay(swflow: Swflow) -> None:
