@@ -59,7 +59,7 @@ def _until(condition: Callable[[], bool]) -> None:
 
 
 if __name__ == "__main__":
-    with DevServer() as server:
+    with DevServer(poll_timeout=1.0) as server:  # short long polls: a worker stops in 1 s
         swf = devserver_client(server.endpoint)
         client = WorkflowClient("examples", client=swf)
         activities = DistributedActivityWorker(step, domain="examples", client=swf)
