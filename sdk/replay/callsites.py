@@ -10,8 +10,8 @@ pending answers exactly as a fresh replay of it would.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
 from typing import Any
 
 from swflow.calls import encode_input
@@ -44,7 +44,7 @@ from .call_errors import (
 from .determinism import WAKEUP_PREFIX
 from .records import ActivityState
 from .run_sites import OtherRunSites
-from .sites import decision_for, waits_on_inputs
+from .sites import CancelableSite, decision_for, waits_on_inputs
 
 __all__ = ["WAKEUP_PREFIX", "CallSites"]
 
@@ -63,52 +63,39 @@ class CallSites(OtherRunSites, CachedSites):
         site = self.sequence["activity"]
         self.codec.register_store(call.definition.result.store)
         promise: Promise[Any] = Promise(f"activity {call.definition.name} #{site}")
-
-        def settle() -> None:
-            self._settle_activity(promise, site, call, args, kwargs)
-
-        promise._on_cancel = lambda: self._cancel_activity(promise, settle)
-        self.track(promise, settle)
+        asked = CancelableSite(f"a{site}", call, args, kwargs)
+        promise._on_cancel = functools.partial(self._cancel_activity, asked)
+        self.track(promise, functools.partial(self._settle_activity, promise, asked))
         return promise
 
-    def _settle_activity(
-        self,
-        promise: Promise[Any],
-        site: int,
-        call: ActivityCall,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> None:
+    def _settle_activity(self, promise: Promise[Any], asked: CancelableSite) -> None:
+        call, args, kwargs = asked.call, asked.args, asked.kwargs
         definition = call.definition
         if (args or kwargs) and waits_on_inputs(args, kwargs):
-            if promise in self.canceled:
+            if asked.canceled:
                 promise._fail(canceled_activity(definition.name, "scheduled"))
             return  # scheduled once its inputs are ready
         attempt = 1
         while True:
-            activity_id = f"a{site}" if attempt == 1 else f"a{site}.{attempt}"
-            self.attempts[promise] = activity_id
+            activity_id = asked.base_id if attempt == 1 else f"{asked.base_id}.{attempt}"
+            asked.activity_id = activity_id
             record = self.state.activities.get(activity_id)
             if record is None:
-                if promise in self.canceled:
+                if asked.canceled:
                     promise._fail(canceled_activity(definition.name, "scheduled"))
                 else:
                     self._schedule(call, activity_id, args, kwargs)
                 return
-            if not self._retried(promise, activity_id, record, call, attempt):
+            if not self._retried(promise, asked, record, attempt):
                 return
             attempt += 1
 
     def _retried(
-        self,
-        promise: Promise[Any],
-        activity_id: str,
-        record: ActivityState,
-        call: ActivityCall,
-        attempt: int,
+        self, promise: Promise[Any], asked: CancelableSite, record: ActivityState, attempt: int
     ) -> bool:
         """Settle ``promise`` from this attempt's record; True when another attempt follows."""
-        definition, retry = call.definition, call.options.retry
+        activity_id = asked.activity_id or asked.base_id
+        definition, retry = asked.call.definition, asked.call.options.retry
         self.visited.add(activity_id)
         self._check(f"activity {activity_id}", definition, record)
         if record.status in ("scheduled", "started"):
@@ -119,7 +106,7 @@ class CallSites(OtherRunSites, CachedSites):
             return False
         if record.status in retry.retry_on and attempt < retry.max_attempts:
             backoff = f"{activity_id}.backoff"
-            if promise in self.canceled:  # no further attempt
+            if asked.canceled:  # no further attempt
                 self.visited.add(backoff)
                 promise._fail(canceled_activity(definition.name, "retried"))
                 return False
@@ -128,15 +115,15 @@ class CallSites(OtherRunSites, CachedSites):
         promise._fail(activity_error(record, attempt, self.codec), at=record.closed_event_id)
         return False
 
-    def _cancel_activity(self, promise: Promise[Any], settle: Callable[[], None]) -> None:
+    def _cancel_activity(self, asked: CancelableSite, promise: Promise[Any]) -> None:
         if promise.is_ready:
             return
-        self.canceled.add(promise)
-        activity_id = self.attempts.get(promise)
+        asked.canceled = True
+        activity_id = asked.activity_id
         unsent = decision_for(self.decisions, ScheduleActivityTask, activity_id=activity_id)
         if unsent is not None:  # scheduled in this very task: it never reaches SWF
             self.decisions.remove(unsent)
-        settle()
+        self._settle_activity(promise, asked)
         if promise.is_ready or activity_id is None:
             return
         record = self.state.activities.get(activity_id)
@@ -247,27 +234,22 @@ class CallSites(OtherRunSites, CachedSites):
             ]
         )
         promise: Promise[Any] = Promise(f"child {definition.name} {workflow_id}")
-        promise._on_cancel = lambda: self._cancel_child(promise, workflow_id, definition.name)
-        self.track(promise, lambda: self._settle_child(promise, workflow_id, call, args, kwargs))
+        asked = CancelableSite(workflow_id, call, args, kwargs)
+        promise._on_cancel = functools.partial(self._cancel_child, asked)
+        self.track(promise, functools.partial(self._settle_child, promise, asked))
         return promise
 
-    def _settle_child(
-        self,
-        promise: Promise[Any],
-        workflow_id: str,
-        call: WorkflowCall,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> None:
+    def _settle_child(self, promise: Promise[Any], asked: CancelableSite) -> None:
+        workflow_id, call, args, kwargs = asked.base_id, asked.call, asked.args, asked.kwargs
         definition, options = call.definition, call.options
         if (args or kwargs) and waits_on_inputs(args, kwargs):
-            if promise in self.canceled:
+            if asked.canceled:
                 promise._fail(canceled_child(definition.name, workflow_id))
             return  # started once its inputs are ready
         record = self.state.children.get(workflow_id)
         self.visited.add(f"child:{workflow_id}")
         if record is None:
-            if promise in self.canceled:
+            if asked.canceled:
                 promise._fail(canceled_child(definition.name, workflow_id))
                 return
             self.scheduled[("workflow", definition.name, definition.version)] = definition
@@ -287,12 +269,13 @@ class CallSites(OtherRunSites, CachedSites):
         elif record.status not in ("initiated", "started"):
             promise._fail(child_error(record, self.codec), at=record.closed_event_id)
 
-    def _cancel_child(self, promise: Promise[Any], workflow_id: str, name: str) -> None:
+    def _cancel_child(self, asked: CancelableSite, promise: Promise[Any]) -> None:
+        workflow_id, name = asked.base_id, asked.call.definition.name
         control = f"c:{workflow_id}"
         self.visited.add(f"external:{control}")  # the request this call sent, if it did
         if promise.is_ready:
             return
-        self.canceled.add(promise)
+        asked.canceled = True
         unsent = decision_for(self.decisions, StartChildWorkflowExecution, workflow_id=workflow_id)
         record = self.state.children.get(workflow_id)
         if unsent is not None or record is None:  # never reaches SWF

@@ -66,10 +66,6 @@ def _cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -
             state.cancel_by = " by its parent's child policy"
 
 
-def _decision_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.last_task_start = event_id
-
-
 def _decision_completed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
     state.task_starts.append(a["startedEventId"])
 
@@ -246,7 +242,7 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "ContinueAsNewWorkflowExecutionFailed": _IGNORED,
     # Decision tasks: bookkeeping.
     "DecisionTaskScheduled": _IGNORED,
-    "DecisionTaskStarted": (_decision_started, ()),
+    "DecisionTaskStarted": _IGNORED,
     "DecisionTaskCompleted": (_decision_completed, ("startedEventId",)),
     "DecisionTaskTimedOut": _IGNORED,
     # Activities.

@@ -68,7 +68,7 @@ class Position:
         if start is not None:
             return start - 1
         last = self.state.last_event_id
-        return last - 1 if self.state.last_task_start == last else last
+        return last - 1 if self.state.ends_with_task_start else last
 
     def patched(self, change_id: str) -> tuple[bool, bool]:
         """(the answer, whether a marker must be recorded now) for ``patched(change_id)``."""

@@ -4,6 +4,7 @@ pending, and the wait that reads a promise (see `swflow.replay.callsites`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from swflow.calls import resolved_promise
@@ -27,7 +28,28 @@ from .position import Position
 from .progress import Progress
 from .state import ExecutionState
 
-__all__ = ["SiteBase", "decision_for", "waits_on_inputs"]
+__all__ = ["CancelableSite", "SiteBase", "decision_for", "waits_on_inputs"]
+
+
+@dataclass(slots=True)
+class CancelableSite:
+    """An activity's or a child's call site: what the code asked, and its cancel.
+
+    Held by its promise's settle and cancel functions, never by the replay: the promises
+    of a decision are then freed by reference counting alone (the collector is paused).
+
+    Attributes:
+        base_id: the activity id of the first attempt, or the child's workflow id.
+        activity_id: the current attempt's activity id (activities).
+        canceled: ``promise.cancel()`` was called.
+    """
+
+    base_id: str
+    call: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    activity_id: str | None = None
+    canceled: bool = False
 
 
 class SiteBase:
@@ -56,8 +78,6 @@ class SiteBase:
         self.visited: set[str] = set()  # activity, timer and child ids the code asked for
         self.checked = (0, 0, 0, 0)  # activities, timers, children, externals visited
         self.position = Position(state, workflow_id, run_id)
-        self.canceled: set[Promise[Any]] = set()  # activities and children cancel() was called on
-        self.attempts: dict[Promise[Any], str] = {}  # an activity promise's current activity id
         self.nondeterminism: NonDeterministicWorkflowError | None = None
         self.marker_budget = marker_budget  # markers one decision task can record
         self.pending: list[tuple[Promise[Any], Callable[[], None]]] = []  # in creation order
@@ -97,11 +117,12 @@ class SiteBase:
     def wait_for(self, promise: Promise[Any]) -> None:
         """The code reads a promise: its result, a pending one's wait (the replay stops,
         or the sticky decider waits for it to settle), or a cancel request's error."""
-        while True:
-            if self.position.cancel_due(promise):
-                raise self.position.deliver_cancel()
+        position = self.position
+        while True:  # on every read of every promise: kept cheap
+            if self.state.cancel_event_id is not None and position.cancel_due(promise):
+                raise position.deliver_cancel()
             if promise.is_ready:
-                self.position.reached(promise.completed_at)
+                position.event = max(position.event, promise.completed_at)
                 return
             if self.suspend is None:
                 raise Blocked(promise)

@@ -57,7 +57,7 @@ class ExecutionState:
     signals: dict[str, list[SignalState]] = field(default_factory=dict)
     externals: dict[str, ExternalState] = field(default_factory=dict)  # by control
     task_starts: list[int] = field(default_factory=list)  # of completed decision tasks
-    last_task_start: int = 0  # the newest DecisionTaskStarted
+    ends_with_task_start: bool = False  # the newest event is a DecisionTaskStarted
     last_event_id: int = 0
     _latest_stamp: Any = field(default=None, repr=False, compare=False)
     _by_scheduled: dict[int, ActivityState] = field(default_factory=dict, repr=False)
@@ -77,6 +77,7 @@ class ExecutionState:
             self.apply(event)
         if event is not None:  # once per batch, not per event: replay's hot loop
             self._latest_stamp = event.get("eventTimestamp")
+            self.ends_with_task_start = event.get("eventType") == "DecisionTaskStarted"
 
     def apply(self, event: Event) -> None:
         """Fold one event into the state.

@@ -75,7 +75,8 @@ class Promise(Generic[T]):
         self._error: BaseException | None = None
         self.completed_at = 0  # event id of the completion, for deterministic ordering
         self.envelope: str | None = None  # the payload's envelope, when it came from SWF
-        self._on_cancel: Callable[[], None] | None = None  # set for activities and children
+        # Set for activities and children; given the promise, so it holds no cycle.
+        self._on_cancel: Callable[[Promise[Any]], None] | None = None
 
     @property
     def is_ready(self) -> bool:
@@ -112,7 +113,7 @@ class Promise(Generic[T]):
         work of its own (signals, combinators).
         """
         if self._on_cancel is not None:  # called when settled too: a replay's record of it
-            self._on_cancel()
+            self._on_cancel(self)
 
     # Settled by the replay engine.
 
