@@ -12,13 +12,14 @@ from swflow import (
     ActivityTaskCanceledError,
     CancelRequestedError,
     ChildWorkflowError,
+    NonDeterministicWorkflowError,
     Timer,
     activity_task,
     cancel_requested,
     decision_task,
 )
 from swflow.payloads import default_codec
-from swflow.replay import decide
+from swflow.replay import check_replay, decide
 from swflow.swf.decisions import (
     CancelWorkflowExecution,
     CompleteWorkflowExecution,
@@ -268,3 +269,25 @@ def test_a_child_canceled_before_it_starts_is_never_started() -> None:
     [close] = decide(history.events, cancels_child).decisions
     assert isinstance(close, CompleteWorkflowExecution)
     assert "was canceled before it started" in (close.result or "")  # the only decision
+
+
+@decision_task(swf_workflow_type="cleans_up")
+def cleans_up_but_completes(finish: str) -> str:
+    try:
+        work(1).result
+    except CancelRequestedError:
+        return clean_up(1).result  # new code: no longer closes canceled
+    return "not canceled"
+
+
+def test_swflow_replay_checks_that_a_canceled_run_still_closes_canceled() -> None:
+    history = HistoryBuilder("cleans_up", input=["cancel"])
+    history.apply(decide(history.events, cleans_up))
+    history.request_cancel()
+    history.apply(decide(history.events, cleans_up))
+    history.complete_activity("a2", "cleaned 1")
+    history.apply(decide(history.events, cleans_up))  # WorkflowExecutionCanceled
+    assert history.events[-1]["eventType"] == "WorkflowExecutionCanceled"
+    assert check_replay(history.events, cleans_up).closed_by == "WorkflowExecutionCanceled"
+    with pytest.raises(NonDeterministicWorkflowError, match="ended with WorkflowExecutionCanceled"):
+        check_replay(history.events, cleans_up_but_completes)
