@@ -56,7 +56,6 @@ def _closed(kind: str) -> Handler:
 
 
 def _cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.cancel_requested = True
     if state.cancel_event_id is None:
         state.cancel_event_id = event_id
         sender = a.get("externalWorkflowExecution")

@@ -37,9 +37,9 @@ class Position:
     def reached(self, event_id: int) -> None:
         self.event = max(self.event, event_id)
 
-    def replaying(self, upto: int = 0) -> bool:
+    def replaying(self) -> bool:
         """True when the code at this point ran before, in an earlier decision task."""
-        return self.state.seen_by(max(self.event, upto)) is not None
+        return self.state.seen_by(self.event) is not None
 
     def cancel_visible(self, upto: int = 0) -> bool:
         """The run's cancel request, as of the task the code runs in (or reaches ``upto``)."""

@@ -46,7 +46,6 @@ class ExecutionState:
     parent_workflow_id: str | None = None
     continued_run_id: str | None = None
     started: bool = False
-    cancel_requested: bool = False
     cancel_event_id: int | None = None  # the first WorkflowExecutionCancelRequested
     cancel_by: str = ""  # who asked, for the error's message
     closed: str | None = None  # the closing event type, once the run is closed
@@ -111,6 +110,11 @@ class ExecutionState:
             ) from None
 
     # Lookups by reference, with a clear error for a history that points nowhere.
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Someone asked to cancel the run (at any point of the history)."""
+        return self.cancel_event_id is not None
 
     @property
     def decision_time(self) -> float | None:
