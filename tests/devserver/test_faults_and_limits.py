@@ -68,11 +68,6 @@ def test_the_legacy_target_prefix_is_accepted(server: DevServer) -> None:
     assert status == 200 and body == {"domainInfos": []}
 
 
-def test_a_request_over_1_mb_is_refused(server: DevServer) -> None:
-    status, error = _raw(server, b'{"x": "' + b"a" * 1_100_000 + b'"}')
-    assert status == 413 and "1 MB" in error["message"]  # refused before it is read
-
-
 @pytest.mark.parametrize(
     ("call", "code"),
     [
