@@ -21,6 +21,7 @@ from swflow.serializers import ProtobufSerializer, Serializer
 from swflow.workflow.decorators import ActivityDefinition, TaskDefinition
 from swflow.workflow.promise import Promise
 
+from .envelope import split_trace
 from .errors import SerializationError
 from .payloads import Channel, PayloadCodec, parse_envelope
 
@@ -40,19 +41,21 @@ def resolved_promise(
     at: int = 0,
     promise: Promise[Any] | None = None,
     expect: Serializer | None = None,
+    field: str = "",
     exempt: Exempt = nullcontext,
 ) -> Promise[Any]:
     """``promise`` (or a new one) made ready with the payload ``envelope`` names.
 
     The payload is decoded on the first read of ``result``, never before, inside
     ``exempt()`` (in a decider: a fetch is swflow's I/O, not the decider's own time).
+    ``expect`` and ``field`` are as `PayloadCodec.decode` takes them.
     """
     promise = promise if promise is not None else Promise(description)
     promise.envelope = envelope
 
     def decode() -> Any:
         with exempt():
-            return codec.decode(envelope, expect=expect)
+            return codec.decode(envelope, expect=expect, field=field)
 
     return promise._resolve(decode=decode, at=at)
 
@@ -110,7 +113,14 @@ def encode_call(
         tuple(_argument(arg, channel) for arg in args),
         {key: _argument(value, channel) for key, value in kwargs.items()},
     )
-    return codec.encode(packed, channel.serializer, channel.store, field=field, owner=owner)
+    return codec.encode(
+        packed,
+        channel.serializer,
+        channel.store,
+        field=field,
+        owner=owner,
+        codecs=channel.codecs,
+    )
 
 
 def _reference(value: Any) -> str | None:
@@ -134,12 +144,14 @@ def decode_call(
     the reader's own input serializer (see `PayloadCodec.decode`); fetches run inside
     ``exempt()``.
     """
+    if text is not None:
+        text = split_trace(text)[1]  # the trace context is the worker's, not the code's
     if text is None or text == "":
         return (), {}
     envelope = parse_envelope(text)
     serializer = codec.serializer(envelope.serializer)
     with exempt():
-        args, kwargs = serializer.unpack_arguments(codec.decode(text, expect=expect))
+        args, kwargs = serializer.unpack_arguments(codec.decode(text, expect=expect, field="input"))
 
     def restore(value: Any) -> Any:
         reference = _reference(value)

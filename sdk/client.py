@@ -18,12 +18,15 @@ from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
 from swflow.swf.connection import resolve_domain, swf_client
 from swflow.swf.decisions import StartChildWorkflowExecution
+from swflow.swf.limits import DATA
 from swflow.swf.vocabulary import CLOSE_EVENTS, CLOSE_STATUS, attributes_key
+from swflow.telemetry import span, traceparent
 from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
 from swflow.workflow.options import decision_fields
 from swflow.workflow.promise import Promise
 
 from .calls import encode_input, resolved_promise
+from .envelope import with_trace
 from .errors import (
     ConfigurationError,
     ResultTimeoutError,
@@ -102,25 +105,32 @@ class WorkflowClient:
             options["tag_list"] = tag_list
         run_options = definition.options.replace(**options)
         for channel in (definition.input, definition.result):
-            self.codec.register_store(channel.store)  # read with the writer's configuration
+            self.codec.trust(channel)  # read with the writer's configuration
         domain = self._domain(definition)
         task_list = run_options.task_list or definition.name
         self.registrar.task_type(domain, definition, task_list)
         workflow_id = workflow_id or f"{definition.name}-{uuid.uuid4()}"
-        # A start takes the attributes of a child's start decision: one mapping serves both.
-        start = StartChildWorkflowExecution(
-            workflow_id=workflow_id,
-            workflow_type=definition.kind,
-            input=encode_input(definition, args, kwargs, self.codec),
-            **{**decision_fields(run_options), "task_list": task_list},
-        )
-        params = {"domain": domain, **start.to_swf()[start.attributes_key]}
-        try:
-            run = self.client.start_workflow_execution(**params)
-        except WorkflowExecutionAlreadyStartedFault:
-            raise WorkflowAlreadyStartedError(
-                f"an open run of {workflow_id!r} already exists in {domain}"
-            ) from None
+        attributes = {"swflow.workflow_type": definition.name, "swflow.workflow_id": workflow_id}
+        name = f"swflow start {definition.name}"
+        with span(name, attributes, kind="PRODUCER") as current:
+            # A start takes the attributes of a child's start decision: one mapping serves
+            # both. The run's input carries this span: its tasks join the trace.
+            start = StartChildWorkflowExecution(
+                workflow_id=workflow_id,
+                workflow_type=definition.kind,
+                input=with_trace(
+                    encode_input(definition, args, kwargs, self.codec), traceparent(), DATA
+                ),
+                **{**decision_fields(run_options), "task_list": task_list},
+            )
+            params = {"domain": domain, **start.to_swf()[start.attributes_key]}
+            try:
+                run = self.client.start_workflow_execution(**params)
+            except WorkflowExecutionAlreadyStartedFault:
+                raise WorkflowAlreadyStartedError(
+                    f"an open run of {workflow_id!r} already exists in {domain}"
+                ) from None
+            current.set_attribute("swflow.run_id", run["runId"])
         return self._handle(domain, workflow_id, run["runId"])
 
     def handle(self, workflow_id: str, run_id: str | None = None) -> WorkflowHandle:
@@ -268,7 +278,9 @@ class WorkflowHandle:
                 text = attributes.get("result")
                 if not text:
                     return Promise("workflow result")._resolve(decode=lambda: None)
-                return resolved_promise(text, self.client.codec, f"result of {self.workflow_id}")
+                return resolved_promise(
+                    text, self.client.codec, f"result of {self.workflow_id}", field="result"
+                )
             raise self._error(kind, event)
 
     def _error(self, kind: str, event: dict[str, Any]) -> WorkflowError:

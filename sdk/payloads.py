@@ -1,24 +1,10 @@
-"""The payload envelope and the codec: value <-> serializer <-> store <-> SWF field.
+"""The payload codec: value <-> serializer <-> codecs <-> store <-> SWF field.
 
-Every input, result, marker detail, signal input and control value that swflow puts in
-an SWF field is an *envelope*: one header line, then the location::
-
-    swflow/1 json inline 13 -
-    {"rows":[1,2]}
-
-    swflow/1 msgpack s3 52428800 9f86d0...
-    s3://swf-data/results/9f86d0...
-
-The header names the format version, the serializer spec, the reference scheme, the
-payload size in bytes and its sha256 (``-`` for inline payloads, which SWF keeps
-intact). Inline payloads follow the header as text (``inline``) or base64 (``base64``),
-so an inline JSON payload stays readable in the SWF console. Text that does not start
-with ``swflow/`` is read as plain JSON, as a workflow started from the AWS console
-would send it.
-
-Readers follow the envelope, writers follow the configuration: decoding never needs
-the writer's decorator, so changing a decorator's store does not break running
-workflows.
+`PayloadCodec` writes each value through a channel (a serializer, optional codecs such
+as compression or encryption, a store) into an envelope (`swflow.envelope`), and reads
+any envelope back. Readers follow the envelope, writers follow the configuration:
+decoding never needs the writer's decorator (only, for encrypted payloads, its keys),
+so changing a decorator's store or codecs does not break running workflows.
 """
 
 from __future__ import annotations
@@ -30,17 +16,26 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from swflow.codecs import Codec, codec_class, decode_chain, encode_chain, parse_chain
+from swflow.envelope import (
+    ENVELOPE_VERSION,
+    NO_DIGEST,
+    Envelope,
+    field_token,
+    parse_envelope,
+)
 from swflow.errors import (
+    ConfigurationError,
     DeserializationError,
-    PayloadCorruptError,
+    PayloadTamperedError,
     PayloadTooLargeError,
     UnsafeReferenceError,
-    UnsupportedEnvelopeError,
 )
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
 from swflow.serializers.json_serializer import has_surrogate_escape, strict_json_decoder
 from swflow.stores import DataStore, InlineDataStore, Ref, store_class
 from swflow.swf.limits import DATA
+from swflow.telemetry import count, traced_only
 
 __all__ = [
     "ENVELOPE_VERSION",
@@ -54,101 +49,49 @@ __all__ = [
 ]
 
 log = logging.getLogger("swflow.payloads")
+_NO_REF = Ref("inline", "", 0)
 
-ENVELOPE_VERSION = 1
-_MAGIC = "swflow/"
-_HEADER_START = f"{_MAGIC}{ENVELOPE_VERSION} "
-_NO_DIGEST = "-"
 _UTF8_MAX_BYTES_PER_CHAR = 4
 DEFAULT_CACHE_BYTES = 64 * 2**20
-_INLINE_JSON = f"{_HEADER_START}json inline "
-_HEX = frozenset("0123456789abcdef")
+_INLINE_JSON = "swflow/1 json inline "
+
+# Which fields a reader takes a payload written for: swflow itself forwards payloads
+# by reference between inputs and results, never into markers or failure details.
+_READS = {
+    "input": frozenset(("input", "result")),
+    "result": frozenset(("result", "input")),
+    "marker-details": frozenset(("marker-details",)),
+    "details": frozenset(("details",)),
+}
 
 
 @dataclass(frozen=True)
 class Channel:
-    """A serializer and a store: how one kind of payload (an input, a result) is written."""
+    """How one kind of payload (an input, a result) is written.
+
+    Attributes:
+        serializer: value <-> bytes.
+        store: where the bytes go.
+        codecs: transforms of the bytes on the way (compression, encryption), in
+            order; None takes the process-wide default of the `PayloadCodec`.
+    """
 
     serializer: Serializer
     store: DataStore
+    codecs: tuple[Codec, ...] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.serializer, Serializer):
             raise TypeError(f"expected a Serializer instance, got {self.serializer!r}")
         if not isinstance(self.store, DataStore):
             raise TypeError(f"expected a DataStore instance, got {self.store!r}")
+        if self.codecs is not None:
+            object.__setattr__(self, "codecs", checked_codecs(self.codecs))
 
     @classmethod
     def default(cls) -> Channel:
         """JSON, inline: readable in the SWF console."""
         return cls(JsonSerializer(), InlineDataStore())
-
-
-@dataclass(frozen=True, slots=True)
-class Envelope:
-    """A parsed envelope: which serializer reads the bytes, and where they are.
-
-    Attributes:
-        serializer: the serializer spec, e.g. ``"json"`` or ``"protobuf:pkg.Msg"``.
-        ref: where the bytes are; for inline payloads, the bytes themselves.
-        legacy: true for plain JSON written without an envelope.
-    """
-
-    serializer: str
-    ref: Ref
-    legacy: bool = False
-
-    def to_text(self) -> str:
-        """The envelope as it travels in an SWF field."""
-        ref = self.ref
-        if self.legacy:
-            return ref.location
-        digest = ref.sha256 or _NO_DIGEST
-        return f"{_HEADER_START}{self.serializer} {ref.scheme} {ref.size} {digest}\n{ref.location}"
-
-    def describe(self) -> str:
-        """One line for people: ``json/inline 13 B``."""
-        where = "" if self.ref.inline else f" at {self.ref.location}"
-        return f"{self.serializer}/{self.ref.scheme} {self.ref.size:,} B{where}"
-
-
-def parse_envelope(text: str) -> Envelope:
-    """Read an envelope's header without fetching or decoding anything.
-
-    Raises:
-        PayloadCorruptError: a malformed header.
-        UnsupportedEnvelopeError: an envelope from a newer swflow.
-    """
-    if not text.startswith(_MAGIC):
-        return Envelope(JsonSerializer.name, Ref("inline", text, _utf8_size(text)), legacy=True)
-    header, newline, location = text.partition("\n")
-    fields = header.split(" ")
-    if not newline or len(fields) != 5:
-        raise PayloadCorruptError(f"malformed swflow envelope header {header[:200]!r}")
-    version, spec, scheme, size, digest = fields
-    if version != f"{_MAGIC}{ENVELOPE_VERSION}":
-        number = version.removeprefix(_MAGIC)
-        if number.isdigit() and int(number) > ENVELOPE_VERSION:
-            raise UnsupportedEnvelopeError(
-                f"payload envelope version {number} was written by a newer swflow; this one "
-                f"reads version {ENVELOPE_VERSION}: upgrade swflow"
-            )
-        raise PayloadCorruptError(f"malformed swflow envelope version {version[:40]!r}")
-    if not (size.isascii() and size.isdigit()) or not spec or not scheme:
-        raise PayloadCorruptError(f"malformed swflow envelope header {header[:200]!r}")
-    if digest != _NO_DIGEST and not (len(digest) == 64 and _HEX.issuperset(digest)):
-        raise PayloadCorruptError(f"envelope checksum {digest[:80]!r} is not a sha256 or -")
-    sha256 = "" if digest == _NO_DIGEST else digest
-    return Envelope(spec, Ref(scheme, location, int(size), sha256))
-
-
-def _utf8_size(text: str) -> int:
-    try:
-        return len(text.encode("utf-8"))
-    except UnicodeEncodeError as exc:
-        raise PayloadCorruptError(
-            f"payload text holds a lone surrogate at character {exc.start}: not valid UTF-8"
-        ) from None
 
 
 class PayloadCodec:
@@ -167,10 +110,18 @@ class PayloadCodec:
             bucket/root), besides those of the decorators it serves and those it
             writes through, which are added automatically. A reference into any other
             store raises `UnsafeReferenceError` (docs/payloads.md).
+        codecs: the process-wide codec chain, for every channel whose decorator names
+            none (``input_data_codecs=[]`` opts a decorator out). These codecs, and
+            those of the decorators served, also read: an encrypted payload needs
+            the reader to hold a codec with its key.
     """
 
     def __init__(
-        self, *, cache_bytes: int = DEFAULT_CACHE_BYTES, stores: tuple[DataStore, ...] = ()
+        self,
+        *,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        stores: tuple[DataStore, ...] = (),
+        codecs: tuple[Codec, ...] | list[Codec] = (),
     ) -> None:
         self._lock = threading.Lock()
         self.bytes_fetched = 0  # read from out-of-band stores (not the cache): for audits
@@ -178,12 +129,36 @@ class PayloadCodec:
             LRUCache(maxsize=cache_bytes, getsizeof=len) if cache_bytes > 0 else None
         )
         self._stores: list[DataStore] = []
-        self._known: set[int] = set()  # ids of registered stores, for the fast path
+        self._known: set[int] = set()  # ids of registered stores and channels: the fast path
         self._serializers: dict[str, Serializer] = {}
         self._inline = InlineDataStore()
         self._raw_json = strict_json_decoder().raw_decode
+        self.codecs = checked_codecs(codecs)
+        self._codecs: list[Codec] = []  # configured instances that read, in order given
+        self._readers: dict[tuple[str, str], Codec] = {}  # built from specs alone
         for store in stores:
             self.register_store(store)
+        self.register_codecs(self.codecs)
+
+    def trust(self, channel: Channel) -> None:
+        """Read what ``channel`` writes: its store and its codecs (with their keys).
+
+        Cheap to repeat: the replay calls it for every call site it meets.
+        """
+        if id(channel) in self._known:
+            return
+        self.register_store(channel.store)
+        if channel.codecs:
+            self.register_codecs(channel.codecs)
+        with self._lock:
+            self._known.add(id(channel))
+
+    def register_codecs(self, codecs: tuple[Codec, ...]) -> None:
+        """Read payloads with these configured codecs (keyed ones hold their keys)."""
+        with self._lock:
+            for codec in codecs:
+                if not any(known is codec for known in self._codecs):
+                    self._codecs.append(codec)
 
     def register_store(self, store: DataStore) -> None:
         """Read references that ``store`` serves with this configured instance.
@@ -207,8 +182,9 @@ class PayloadCodec:
         field: str,
         owner: str = "",
         limit: int = DATA,
+        codecs: tuple[Codec, ...] | None = None,
     ) -> str:
-        """Serialize ``value``, store the bytes, and return the envelope text.
+        """Serialize ``value``, run the codecs, store the bytes, return the envelope text.
 
         Args:
             value: what to encode.
@@ -217,6 +193,7 @@ class PayloadCodec:
             field: which SWF field the envelope goes into (for error messages).
             owner: who writes it, e.g. ``"activity TestActivityA 1.0"`` (for errors).
             limit: the field's maximum length in characters.
+            codecs: the channel's codecs; None takes this codec's default chain.
 
         Raises:
             SerializationError: ``value`` is not something ``serializer`` takes.
@@ -225,11 +202,18 @@ class PayloadCodec:
             PayloadStoreError: the store failed.
         """
         data = serializer.dumps(value)
+        chain = self.codecs if codecs is None else codecs
+        specs: list[str] = []
+        token = field_token(field)
+        if chain:
+            prefix = Envelope(serializer.spec, _NO_REF, field=token).prefix
+            specs, data = encode_chain(chain, data, prefix)
         if isinstance(store, InlineDataStore) and len(data) > limit * _UTF8_MAX_BYTES_PER_CHAR:
             # Cannot fit however it is written: do not base64 megabytes to find out.
             raise PayloadTooLargeError(field=field, size=len(data), limit=limit, owner=owner)
-        ref = store.put(data)
-        text = Envelope(serializer.spec, ref).to_text()
+        ref = _put(store, data)
+        envelope = Envelope(serializer.spec, ref, codecs=",".join(specs), field=token)
+        text = envelope.to_text()
         if len(text) > limit:
             raise PayloadTooLargeError(field=field, size=len(text), limit=limit, owner=owner)
         if not ref.inline:
@@ -237,19 +221,21 @@ class PayloadCodec:
             self._remember(ref, data)
         return text
 
-    def decode(self, text: str, expect: Serializer | None = None) -> Any:
+    def decode(self, text: str, expect: Serializer | None = None, field: str = "") -> Any:
         """The value an envelope (or legacy plain JSON) stands for.
 
         ``expect`` is the reader's own serializer, when it has one: an envelope naming
         another Protobuf message type than it expects is refused
         (`DeserializationError`), never decoded into a class the code does not expect.
-        Any other serializer is followed as the envelope says.
+        Any other serializer is followed as the envelope says. ``field``, when given,
+        is the field being read: a payload written for a field swflow never moves into
+        it (a marker's value read as an input) is refused (`PayloadTamperedError`).
         """
         if text.startswith(_INLINE_JSON):  # the replay hot path: small ASCII JSON results
             header, _, body = text.partition("\n")
             size, _, digest = header[len(_INLINE_JSON) :].partition(" ")
             if (
-                digest == _NO_DIGEST
+                digest == NO_DIGEST
                 and body.isascii()
                 and size == str(len(body))
                 and not has_surrogate_escape(body)
@@ -264,7 +250,29 @@ class PayloadCodec:
         envelope = parse_envelope(text)
         if expect is not None:
             _check_expected(envelope.serializer, expect.spec)
-        return self.serializer(envelope.serializer).loads(self.fetch(envelope.ref))
+        if envelope.codecs:
+            _check_field(envelope.field, field)
+        return self.serializer(envelope.serializer).loads(self.undo_codecs(envelope))
+
+    def undo_codecs(self, envelope: Envelope) -> bytes:
+        """The serialized bytes behind ``envelope``: fetched, the codec chain undone."""
+        data = self.fetch(envelope.ref)
+        if envelope.codecs:
+            data = decode_chain(parse_chain(envelope.codecs), data, envelope.prefix, self._reader)
+        return data
+
+    def _reader(self, name: str, argument: str) -> Codec:
+        """The codec that undoes ``name:argument``: a configured one, else one built."""
+        with self._lock:
+            for codec in self._codecs:
+                if codec.name == name and codec.reads(argument):
+                    return codec
+            built = self._readers.get((name, argument))
+        if built is None:
+            built = codec_class(name).for_reading(argument)
+            with self._lock:
+                self._readers[(name, argument)] = built
+        return built
 
     def serializer(self, spec: str) -> Serializer:
         """The serializer for ``spec``, built once per codec."""
@@ -278,12 +286,17 @@ class PayloadCodec:
         """The verified bytes ``ref`` names, through the read cache."""
         if ref.inline:
             return self._inline.get(ref)
+        cached = None
         if self._cache is not None:
             with self._lock:
                 cached = self._cache.get(ref)
+        count("swflow.payload.cache", result="miss" if cached is None else "hit")
+        where = {"swflow.store": ref.scheme, "swflow.size": ref.size}
+        with traced_only("swflow payload get", {**where, "swflow.cache_hit": cached is not None}):
             if cached is not None:
                 return cached
-        data = self._store_for(ref).get(ref)
+            data = self._store_for(ref).get(ref)
+        count("swflow.payload.bytes", len(data), store=ref.scheme, direction="get")
         with self._lock:
             self.bytes_fetched += len(data)
         self._remember(ref, data)
@@ -313,6 +326,36 @@ class PayloadCodec:
             f"read it, configure that {ref.scheme} store on a decorator this process serves "
             "or pass it in PayloadCodec(stores=...) (`swflow payload show` takes "
             "--root/--bucket/--store)"
+        )
+
+
+def _put(store: DataStore, data: bytes) -> Ref:
+    """``store.put``, with a span and the bytes counted when it goes out of band."""
+    if isinstance(store, InlineDataStore):
+        return store.put(data)  # the replay's hot path: no telemetry for SWF's own field
+    attributes = {"swflow.store": store.scheme, "swflow.size": len(data)}
+    with traced_only("swflow payload put", attributes):
+        ref = store.put(data)
+    if not ref.inline:
+        count("swflow.payload.bytes", len(data), store=ref.scheme, direction="put")
+    return ref
+
+
+def checked_codecs(codecs: Any) -> tuple[Codec, ...]:
+    """``codecs`` as a tuple of `Codec` instances, else `ConfigurationError`."""
+    if isinstance(codecs, Codec) or not isinstance(codecs, list | tuple):
+        raise ConfigurationError(f"codecs are a list of Codec instances, got {codecs!r}")
+    for codec in codecs:
+        if not isinstance(codec, Codec):
+            raise ConfigurationError(f"expected a Codec instance (swflow.codecs), got {codec!r}")
+    return tuple(codecs)
+
+
+def _check_field(written: str, read: str) -> None:
+    if read and written not in _READS.get(field_token(read), (field_token(read),)):
+        raise PayloadTamperedError(
+            f"payload was written for the {written} field and is read as {read}: swflow "
+            "never moves a payload there"
         )
 
 

@@ -190,7 +190,8 @@ def _with_header_field(text: str, index: int, value: str) -> str:
         (lambda t: _with_header_field(t, 3, "-1"), PayloadCorruptError),
         (lambda t: _with_header_field(t, 4, "0" * 64), PayloadCorruptError),
         (lambda t: _with_header_field(t, 4, "../etc"), PayloadCorruptError),
-        (lambda t: _with_header_field(t, 0, "swflow/2"), UnsupportedEnvelopeError),
+        (lambda t: _with_header_field(t, 0, "swflow/3"), UnsupportedEnvelopeError),
+        (lambda t: _with_header_field(t, 0, "swflow/2"), PayloadCorruptError),  # v2: 7 fields
         (lambda t: _with_header_field(t, 0, "swflow/x"), PayloadCorruptError),
         (lambda t: t.replace("\n", " "), PayloadCorruptError),
         (

@@ -155,28 +155,35 @@ def payload() -> None:
 
 @payload.command()
 @click.argument("text", metavar="ENVELOPE|REF")
-@click.option("--raw", is_flag=True, help="Write the stored bytes as they are, undecoded.")
+@click.option(
+    "--raw", is_flag=True, help="Write the stored bytes as they are: codecs not undone, undecoded."
+)
 @trust_options
 def show(text: str, raw: bool, codec: PayloadCodec) -> None:
     """Fetch, verify and decode a payload.
 
     ENVELOPE is a payload field as SWF holds it (use - to read it from standard input);
     REF is the one-line form `swflow history --json` prints as "ref". Out-of-band
-    payloads are read only from the stores named with --root, --bucket or --store.
+    payloads are read only from the stores named with --root, --bucket or --store;
+    encrypted ones need the keys, given with --codec (the configuration the workers
+    use). The codec chain is shown on standard error.
     """
     if text == "-":
         text = sys.stdin.read().rstrip("\n")
     if text.startswith("swflow/") and "\n" not in text:
-        header = text.split(" ", 5)
-        if len(header) != 6:
+        fields = 7 if text.startswith("swflow/2 ") else 5  # header fields, then the location
+        header = text.split(" ", fields)
+        if len(header) != fields + 1:
             raise click.BadParameter(f"not a swflow reference: {text[:200]!r}")
-        text = " ".join(header[:5]) + "\n" + header[5]
+        text = " ".join(header[:fields]) + "\n" + header[fields]
     try:
         envelope = parse_envelope(text)
     except PayloadCorruptError as exc:
         raise click.BadParameter(str(exc)) from None
+    if envelope.codecs:  # on stderr: standard output stays the value, for pipes
+        click.echo(f"{envelope.describe()}, written for {envelope.field}", err=True)
     if raw:
         sys.stdout.buffer.write(codec.fetch(envelope.ref))
         sys.stdout.buffer.flush()
         return
-    print_value(codec.serializer(envelope.serializer).loads(codec.fetch(envelope.ref)))
+    print_value(codec.serializer(envelope.serializer).loads(codec.undo_codecs(envelope)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import signal
 import threading
@@ -10,11 +11,14 @@ from typing import Any
 
 import click
 
+from swflow.payloads import PayloadCodec
 from swflow.worker.activity import DistributedActivityWorker
 from swflow.worker.decision import DistributedDecisionWorker
+from swflow.worker.json_logs import JsonLogFormatter
 from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
-from .common import EXIT_USAGE, CliError, connection_options, load_tasks
+from .common import EXIT_USAGE, CliError, connection_options, import_target, load_tasks
+from .trust import trusted_codecs
 
 __all__ = ["decider", "default_db", "devserver", "worker"]
 
@@ -68,6 +72,17 @@ def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: 
     server.stop()
 
 
+def _codec(spec: str | None) -> PayloadCodec | None:
+    """The workers' payload codec: a PayloadCodec as named, or one with the codecs named."""
+    if spec is None:
+        return None
+    module, _, name = spec.partition(":")
+    found = getattr(import_target(module), name, None) if name else None
+    return (
+        found if isinstance(found, PayloadCodec) else PayloadCodec(codecs=trusted_codecs((spec,)))
+    )
+
+
 def _loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -77,6 +92,19 @@ def _loopback(host: str) -> bool:
 
 def _worker_options(func: Any) -> Any:
     func = click.option("--identity", help="Name in SWF's records (default: host:pid).")(func)
+    func = click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json: one object per line, with workflow id, run id and activity id.",
+    )(func)
+    func = click.option(
+        "--codec",
+        "codec_spec",
+        metavar="MODULE:NAME",
+        help="The PayloadCodec (or Codec, or list of them) payloads are written and read with.",
+    )(func)
     func = click.option(
         "--concurrency",
         type=click.IntRange(min=1),
@@ -117,7 +145,12 @@ def _serve(
     concurrency: int | None,
     identity: str | None,
     connect: Any,
+    log_format: str,
+    codec_spec: str | None,
 ) -> None:
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLogFormatter())
     server = kind(
         *functions,
         domain=domain,
@@ -125,6 +158,7 @@ def _serve(
         concurrency=concurrency,
         identity=identity,
         client=connect(connections=(concurrency or 4) * 2 + 4),
+        codec=_codec(codec_spec),
     )
     names = ", ".join(function.definition.name for function in functions)
     click.echo(f"swflow {kind.__name__} serving {names}", err=True)

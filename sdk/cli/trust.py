@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
+from swflow.codecs import Codec
 from swflow.payloads import PayloadCodec
 from swflow.stores import DataStore, LocalDataStore, S3DataStore
 
 from .common import import_target
 
-__all__ = ["trust_options", "trusted_stores"]
+__all__ = ["trust_options", "trusted_codecs", "trusted_stores"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +44,26 @@ def trusted_stores(
     return tuple(stores)
 
 
+def trusted_codecs(specs: tuple[str, ...]) -> tuple[Codec, ...]:
+    """The codecs ``MODULE:NAME`` objects stand for: a Codec, a list of them, or the
+    codecs of a `PayloadCodec` (the one the workers are given)."""
+    codecs: list[Codec] = []
+    for spec in specs:
+        module, _, name = spec.partition(":")
+        found = getattr(import_target(module), name, None) if name else None
+        if isinstance(found, PayloadCodec):
+            found = found.codecs
+        items = list(found) if isinstance(found, list | tuple) else [found]
+        chosen = [item for item in items if isinstance(item, Codec)]
+        if not items or len(chosen) != len(items):
+            raise click.BadParameter(
+                f"{spec} is not MODULE:NAME of a Codec, a list of them or a PayloadCodec",
+                param_hint="--codec",
+            )
+        codecs += chosen
+    return tuple(codecs)
+
+
 def trust_options(func: F) -> F:
     """Adds the options, passed on as ``codec``: a `PayloadCodec` trusting those stores."""
 
@@ -63,16 +84,26 @@ def trust_options(func: F) -> F:
         metavar="MODULE:NAME",
         help="Trust a configured DataStore object, e.g. the one your decorators use.",
     )
+    @click.option(
+        "--codec",
+        "codec_specs",
+        multiple=True,
+        metavar="MODULE:NAME",
+        help="Read with these codecs (and their keys): a Codec, a list, or a PayloadCodec.",
+    )
     @functools.wraps(func)
     def wrapper(
         *args: Any,
         roots: tuple[str, ...],
         buckets: tuple[str, ...],
         specs: tuple[str, ...],
+        codec_specs: tuple[str, ...],
         **kwargs: Any,
     ) -> Any:
         stores = trusted_stores(roots, buckets, specs)
-        kwargs["codec"] = PayloadCodec(cache_bytes=0, stores=stores)  # show what is stored now
+        codec = PayloadCodec(cache_bytes=0, stores=stores)  # show what is stored now
+        codec.register_codecs(trusted_codecs(codec_specs))  # to read with, not to write
+        kwargs["codec"] = codec
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

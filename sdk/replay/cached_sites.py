@@ -41,9 +41,11 @@ class CachedSites(SiteBase):
             if marker.name == definition.error_marker_name:
                 error = json.loads(text)
                 raise CachedCallError(name, error["type"], error["message"])
-            self.codec.register_store(definition.result.store)  # trusted: its own store
+            self.codec.trust(definition.result)  # its own store and codecs
             with self.progress.exempted():  # a fetch is swflow's I/O, not the decider's time
-                return self.codec.decode(text, expect=definition.result.serializer)
+                return self.codec.decode(
+                    text, expect=definition.result.serializer, field="marker details"
+                )
         while self.new_markers >= self.marker_budget:
             # Its marker could not go out with this decision task: run it in the next one,
             # never now (a value computed but not recorded would be computed again). A
@@ -66,6 +68,7 @@ class CachedSites(SiteBase):
             definition.result.serializer,
             definition.result.store,
             field="marker details",
+            codecs=definition.result.codecs,
             owner=f"cached {name}",
         )
         self.decisions.append(RecordMarker(definition.marker_name, details))

@@ -61,7 +61,7 @@ class CallSites(OtherRunSites, CachedSites):
     ) -> Promise[Any]:
         self.sequence["activity"] += 1
         site = self.sequence["activity"]
-        self.codec.register_store(call.definition.result.store)
+        self.codec.trust(call.definition.result)
         promise: Promise[Any] = Promise(f"activity {call.definition.name} #{site}")
         asked = CancelableSite(f"a{site}", call, args, kwargs)
         promise._on_cancel = functools.partial(self._cancel_activity, asked)
@@ -216,7 +216,7 @@ class CallSites(OtherRunSites, CachedSites):
         received = self.state.signals.get(name, [])
         if len(received) >= count:
             signal = received[count - 1]
-            self._payload_promise(promise, signal.input, signal.event_id)
+            self._payload_promise(promise, signal.input, signal.event_id, field="input")
 
     # Child workflows.
 
@@ -226,7 +226,7 @@ class CallSites(OtherRunSites, CachedSites):
         self.sequence["child"] += 1
         site = self.sequence["child"]
         definition, options = call.definition, call.options
-        self.codec.register_store(definition.result.store)
+        self.codec.trust(definition.result)
         workflow_id = (
             options.workflow_id
             or _UNSAFE_ID.sub("_", f"{self.workflow_id}.{self.run_id}.c{site}".replace("..", "."))[

@@ -84,7 +84,7 @@ class SiteBase:
         self.suspend = suspend  # a sticky decider's wait; None: snapshot replay
         self.progress = progress or Progress()  # the clock of a deadlock bound
         self.begin_task()
-        codec.register_store(definition.input.store)  # read with the writer's configuration
+        codec.trust(definition.input)  # read with the writer's configuration
 
     def begin_task(self) -> None:
         """Forget what the previous decision task decided (a sticky decider goes on)."""
@@ -133,12 +133,23 @@ class SiteBase:
     # Shared.
 
     def _payload_promise(
-        self, promise: Promise[Any], text: str | None, at: int, expect: Serializer | None = None
+        self,
+        promise: Promise[Any],
+        text: str | None,
+        at: int,
+        expect: Serializer | None = None,
+        field: str = "result",
     ) -> Promise[Any]:
         if text is None:
             return promise._resolve(None, at=at)
         return resolved_promise(
-            text, self.codec, at=at, promise=promise, expect=expect, exempt=self.progress.exempted
+            text,
+            self.codec,
+            at=at,
+            promise=promise,
+            expect=expect,
+            field=field,
+            exempt=self.progress.exempted,
         )
 
     def decision_time(self) -> float | None:

@@ -264,6 +264,7 @@ def _result(replay: CallSites, channel: Channel, value: Any) -> str:
         channel.serializer,
         channel.store,
         field="result",
+        codecs=channel.codecs,
         owner=f"workflow {replay.definition.name}",
     )
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from swflow.errors import UnknownResourceFault
 from swflow.serializers import JsonSerializer
 from swflow.stores import InlineDataStore
 from swflow.swf.limits import LIMITED_DATA
+from swflow.telemetry import count, input_trace, record, span
 from swflow.workflow.activity_context import ActivityInfo
 from swflow.workflow.decorators import ActivityDefinition
 
@@ -81,26 +83,60 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
             self.running.check(slots=self.concurrency * max(1, len(self._targets)))
 
     def poll(self, domain: str, task_list: str) -> dict[str, Any] | None:
+        began = time.monotonic()
         task = self.client.poll_for_activity_task(
             domain=domain, taskList={"name": task_list}, identity=self.identity
         )
-        return dict(task) if task.get("taskToken") else None
+        record("swflow.poll.wait", time.monotonic() - began, kind="activity", task_list=task_list)
+        if not task.get("taskToken"):
+            return None
+        kind = task["activityType"]["name"]
+        count("swflow.tasks.polled", kind="activity", task_list=task_list, type=kind)
+        return {**task, "taskList": {"name": task_list}}  # for the task's own metrics
 
     def handle(self, domain: str, task: dict[str, Any]) -> None:
+        kind, text = task["activityType"], task.get("input")
+        attributes = {
+            "swflow.workflow_id": task["workflowExecution"]["workflowId"],
+            "swflow.run_id": task["workflowExecution"]["runId"],
+            "swflow.activity_id": task["activityId"],
+            "swflow.activity_type": kind["name"],
+            "swflow.activity_version": kind["version"],
+            "swflow.attempt": _attempt(task["activityId"]),
+            "swflow.input_size": len(text or ""),
+        }
+        began = time.monotonic()
+        name = f"swflow activity {kind['name']}"
+        with span(name, attributes, parent=input_trace(text), kind="CONSUMER") as current:
+            outcome = self._run(domain, task)
+            current.set_attribute("swflow.outcome", outcome.kind)
+            current.set_attribute("swflow.result_size", len(outcome.result or ""))
+        metric = "completed" if outcome.kind == "completed" else "failed"
+        task_list = task.get("taskList", {}).get("name", "")
+        count(f"swflow.tasks.{metric}", kind="activity", task_list=task_list, type=kind["name"])
+        record("swflow.activity.duration", time.monotonic() - began, type=kind["name"])
+
+    def _run(self, domain: str, task: dict[str, Any]) -> Outcome:
         execution, kind = task["workflowExecution"], task["activityType"]
         where = (
             f"activity {task['activityId']} ({kind['name']} {kind['version']}) of "
             f"{execution['workflowId']} (run {execution['runId']})"
         )
         token = task["taskToken"]
+        ids = {
+            "workflow_id": execution["workflowId"],
+            "run_id": execution["runId"],
+            "activity_id": task["activityId"],
+        }
         definition = self.lookup(domain, kind)
         if definition is None:
             error = LookupError(
                 f"no function for activity type {kind['name']} {kind['version']} in this "
                 f"worker (it serves: {self.describe(domain)})"
             )
-            self.answer(token, failed(error, self.codec), where)
-            return
+            outcome = failed(error, self.codec)
+            self.answer(token, outcome, where, ids)
+            return outcome
         info = ActivityInfo(
             workflow_id=execution["workflowId"],
             run_id=execution["runId"],
@@ -127,12 +163,18 @@ class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
         finally:
             done.set()
             self.running.end(token)
-        self.answer(token, outcome, where)
+        self.answer(token, outcome, where, ids)
+        return outcome
 
-    def answer(self, token: str, outcome: Outcome, where: str) -> None:
-        """Tell SWF how the task ended: RespondActivityTask{Completed,Canceled,Failed}."""
+    def answer(
+        self, token: str, outcome: Outcome, where: str, ids: dict[str, str] | None = None
+    ) -> None:
+        """Tell SWF how the task ended: RespondActivityTask{Completed,Canceled,Failed}.
+
+        ``ids`` (workflow, run and activity id) go on the log record, for JSON logs.
+        """
         if outcome.kind == "failed":
-            log.warning("%s failed: %s", where, outcome.reason)
+            log.warning("%s failed: %s", where, outcome.reason, extra=ids)
         fields = {"result": outcome.result, "reason": outcome.reason, "details": outcome.details}
         self._respond(
             getattr(self.client, f"respond_activity_task_{outcome.kind}"),
@@ -186,3 +228,9 @@ def _keep_alive(info: ActivityInfo, interval: float, done: threading.Event) -> N
             info.beat(force=True)
         except Exception as exc:
             log.warning("automatic heartbeat failed: %s", exc)
+
+
+def _attempt(activity_id: str) -> int:
+    """Which attempt an activity id names: ``a3`` is the first, ``a3.2`` the second."""
+    _, dot, number = activity_id.rpartition(".")
+    return int(number) if dot and number.isdigit() else 1

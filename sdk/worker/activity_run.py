@@ -106,6 +106,7 @@ def run_activity(
             definition.result.serializer,
             definition.result.store,
             field="result",
+            codecs=definition.result.codecs,
             owner=f"activity {definition.name} {definition.version}",
         )
     except BaseException as exc:  # SystemExit and the like too: they fail this task only

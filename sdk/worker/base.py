@@ -98,7 +98,7 @@ class Worker(Generic[D, T]):
     def _remember(self, definition: D) -> Target:
         domain, task_list = self.target(definition)
         for channel in (definition.input, definition.result):
-            self.codec.register_store(channel.store)  # read with the writer's configuration
+            self.codec.trust(channel)  # read with the writer's configuration
         self.definitions[(domain, definition.name, definition.version)] = definition
         return domain, task_list
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from swflow.errors import (
@@ -42,6 +43,7 @@ from swflow.replay.decider import Decider, DeciderFactory, runner_for
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
 from swflow.swf.decisions import FailWorkflowExecution
+from swflow.telemetry import count, input_trace, record, span, trace_decisions
 from swflow.workflow.context import deciders
 from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
 
@@ -152,7 +154,9 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             "maximumPageSize": _PAGE_SIZE,
             "reverseOrder": True,
         }
+        began = time.monotonic()
         first = page = self.polls.poll(**params, lazy=True)  # events decoded once needed
+        record("swflow.poll.wait", time.monotonic() - began, kind="decision", task_list=task_list)
         if not page.get("taskToken"):
             return None
         execution = page["workflowExecution"]
@@ -168,7 +172,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
                 page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
                 pages.append(newer_events(page["events"], known))
-            return DecisionTask(
+            task = DecisionTask(
                 domain=domain,
                 token=first["taskToken"],
                 started_event_id=first["startedEventId"],
@@ -178,13 +182,40 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
                 events=[event for chunk in pages for event in chunk][::-1],
                 history=cached.state if cached is not None else None,
                 decider=cached.decider if cached is not None else None,
+                task_list=task_list,
             )
         except BaseException:
             if cached is not None:  # checked out and never coming back: end its decider
                 cached.release()
             raise
+        kind = task.workflow_type["name"]
+        count("swflow.tasks.polled", kind="decision", task_list=task_list, type=kind)
+        return task
 
     def handle(self, domain: str, task: DecisionTask) -> None:
+        began = time.monotonic()
+        attributes = {
+            "swflow.workflow_id": task.workflow_id,
+            "swflow.run_id": task.run_id,
+            "swflow.workflow_type": task.workflow_type["name"],
+            "swflow.events_read": len(task.events),
+            "swflow.sticky_hit": task.decider is not None,
+            "swflow.replay_mode": "sticky" if task.decider is not None else "snapshot",
+        }
+        count("swflow.decider.sticky", result="hit" if task.decider is not None else "miss")
+        name = f"swflow decision {task.workflow_type['name']}"
+        parent = input_trace(_run_input(task))
+        with span(name, attributes, parent=parent, kind="CONSUMER") as current:
+            result = self._handle(domain, task)
+            if result is not None:
+                current.set_attribute("swflow.decisions_made", len(result.decisions))
+            current.set_attribute("swflow.replay_seconds", time.monotonic() - began)
+        outcome = "completed" if result is not None else "failed"
+        kind = task.workflow_type["name"]
+        count(f"swflow.tasks.{outcome}", kind="decision", task_list=task.task_list, type=kind)
+        record("swflow.decision.latency", time.monotonic() - began, type=kind)
+
+    def _handle(self, domain: str, task: DecisionTask) -> DecisionResult | None:
         where = task.where
         result: DecisionResult | None = None
         try:
@@ -213,6 +244,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             answered = result is not None and self.respond(domain, task, result)
         finally:
             self.remember(task, result, answered=answered)
+        return result if answered else None
 
     def decide(self, domain: str, task: DecisionTask) -> DecisionResult:
         """The decisions answering ``task``, from the run's decider."""
@@ -247,6 +279,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
 
     def abandoned(self, task: DecisionTask, error: DeciderStuckError) -> None:
         """A decider ran away: log where, count it, and stop the process at the limit."""
+        count("swflow.deciders.abandoned")
         if task.decider is not None:
             with self._abandoned_lock:
                 self._abandoned.append(task.decider)
@@ -301,7 +334,9 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         try:
             for definition in result.tasks:
                 self.scheduled(domain, definition)
-            decisions = cast("list[DecisionTypeDef]", result.to_swf())  # typed by to_swf()
+            swf_decisions = result.to_swf()
+            trace_decisions(swf_decisions, _run_input(task))  # the work it starts: this trace
+            decisions = cast("list[DecisionTypeDef]", swf_decisions)  # typed by to_swf()
             self.client.respond_decision_task_completed(taskToken=task.token, decisions=decisions)
         except UnknownResourceFault as exc:  # timed out meanwhile, or the run closed
             log.warning("decision for %s not accepted: %s", task.where, exc)
@@ -318,3 +353,14 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         """A decision starts a task of ``definition``: make sure its type is registered."""
         declared = definition.options.task_list  # type: ignore[attr-defined]
         self.registrar.task_type(domain, definition, declared or definition.name)
+
+
+def _run_input(task: DecisionTask) -> str | None:
+    """The run's input, where the trace context of its start travels."""
+    if task.history is not None:
+        return task.history.input
+    first = task.events[0] if task.events else None
+    if first is None or first["eventType"] != "WorkflowExecutionStarted":
+        return None
+    text = first.get("workflowExecutionStartedEventAttributes", {}).get("input")
+    return text if isinstance(text, str) else None

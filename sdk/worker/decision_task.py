@@ -25,6 +25,7 @@ class DecisionTask:
         history: the run's folded history from its last task here, if cached; once
             `DistributedDecisionWorker.history` ran, the whole history folded.
         decider: the run's decider kept from its last task, if any.
+        task_list: the list it was polled from.
     """
 
     domain: str
@@ -36,6 +37,7 @@ class DecisionTask:
     events: list[dict[str, Any]]
     history: ExecutionState | None = None
     decider: Decider | None = None
+    task_list: str = ""
 
     @property
     def run(self) -> tuple[str, str, str]:

@@ -12,15 +12,25 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from swflow.codecs import Codec
 from swflow.errors import ConfigurationError
-from swflow.payloads import Channel
+from swflow.payloads import Channel, checked_codecs
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
 
 from .context import current_context, deciders
+from .definitions import (
+    CACHED_ERROR_MARKER,
+    CACHED_VALUE_MARKER,
+    ActivityCall,
+    ActivityDefinition,
+    CachedDefinition,
+    TaskDefinition,
+    WorkflowCall,
+    WorkflowDefinition,
+)
 from .options import ActivityOptions, RetryPolicy, WorkflowOptions, checked_name
 
 __all__ = [
@@ -44,69 +54,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-CACHED_VALUE_MARKER = "swflow.cached:"
-CACHED_ERROR_MARKER = "swflow.cached-error:"
-
-
-@dataclass(frozen=True)
-class TaskDefinition:
-    """What activities and workflows share: a function, an SWF type, two channels."""
-
-    function: Callable[..., Any]
-    name: str
-    version: str
-    domain: str | None
-    input: Channel
-    result: Channel
-
-    @property
-    def kind(self) -> dict[str, str]:
-        """The SWF type, as decisions carry it."""
-        return {"name": self.name, "version": self.version}
-
-
-@dataclass(frozen=True)
-class ActivityDefinition(TaskDefinition):
-    options: ActivityOptions = field(default_factory=ActivityOptions)
-
-
-@dataclass(frozen=True)
-class WorkflowDefinition(TaskDefinition):
-    options: WorkflowOptions = field(default_factory=WorkflowOptions)
-    deadlock_timeout: float | None = None  # None: the worker's bound
-    continue_as_new_after: int = 20_000  # events: continue_as_new_suggested() past it
-
-
-@dataclass(frozen=True)
-class CachedDefinition:
-    function: Callable[..., Any]
-    name: str
-    result: Channel
-
-    @property
-    def marker_name(self) -> str:
-        return CACHED_VALUE_MARKER + self.name
-
-    @property
-    def error_marker_name(self) -> str:
-        return CACHED_ERROR_MARKER + self.name
-
-
-@dataclass(frozen=True)
-class ActivityCall:
-    """An activity with the options of one call."""
-
-    definition: ActivityDefinition
-    options: ActivityOptions
-
-
-@dataclass(frozen=True)
-class WorkflowCall:
-    """A workflow with the options of one call (as a child)."""
-
-    definition: WorkflowDefinition
-    options: WorkflowOptions
 
 
 class ActivityTask:
@@ -206,10 +153,19 @@ class CachedFunction:
         return f"<cached {self.definition.name}>"
 
 
-def _channel(serializer: Serializer | None, store: DataStore | None, what: str) -> Channel:
+Codecs = list[Codec] | tuple[Codec, ...] | None
+ChannelOptions = tuple[Serializer | None, DataStore | None, Codecs]
+
+
+def _channel(options: ChannelOptions, what: str) -> Channel:
+    serializer, store, codecs = options
     try:
-        return Channel(serializer or JsonSerializer(), store or InlineDataStore())
-    except TypeError as exc:
+        return Channel(
+            serializer or JsonSerializer(),
+            store or InlineDataStore(),
+            None if codecs is None else checked_codecs(codecs),
+        )
+    except (TypeError, ConfigurationError) as exc:
         raise ConfigurationError(f"{what}: {exc}") from None
 
 
@@ -225,11 +181,10 @@ def _task_fields(
     type_name: str | None,
     version: str,
     domain: str | None,
-    channels: tuple[Serializer | None, DataStore | None, Serializer | None, DataStore | None],
+    channels: tuple[ChannelOptions, ChannelOptions],
 ) -> dict[str, Any]:
     """What activities and workflows validate alike: the function, SWF type, channels."""
     _check_function(func, "activity_task" if prefix == "swf_task" else "decision_task")
-    input_serializer, input_store, result_serializer, result_store = channels
     return {
         "function": func,
         "name": checked_name(
@@ -238,8 +193,8 @@ def _task_fields(
         or "",
         "version": checked_name(version, f"{prefix}_version", 64) or "",
         "domain": checked_name(domain, "swf_domain"),
-        "input": _channel(input_serializer, input_store, "input"),
-        "result": _channel(result_serializer, result_store, "result"),
+        "input": _channel(channels[0], "input"),
+        "result": _channel(channels[1], "result"),
     }
 
 
@@ -254,6 +209,8 @@ def activity_task(
     input_data_store: DataStore | None = None,
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
+    input_data_codecs: Codecs = None,
+    result_data_codecs: Codecs = None,
     **options: Any,
 ) -> Any:
     """Declare an activity.
@@ -267,6 +224,10 @@ def activity_task(
         input_data_store: where serialized arguments go (default inline).
         result_data_serializer: how the result is serialized (default JSON).
         result_data_store: where the serialized result goes (default inline).
+        input_data_codecs: codecs over the serialized arguments, in order, e.g.
+            ``[ZstdCodec(), AesGcmCodec(keys)]`` (default: the worker's `PayloadCodec`
+            chain; ``[]`` for none).
+        result_data_codecs: codecs over the serialized result (same default).
         **options: `ActivityOptions` fields (timeouts in seconds or ``"NONE"``,
             ``priority``) and `RetryPolicy` fields (``max_attempts``, ``backoff``,
             ``backoff_multiplier``, ``max_backoff``, ``retry_on``).
@@ -281,10 +242,8 @@ def activity_task(
                 version=swf_task_version,
                 domain=swf_domain,
                 channels=(
-                    input_data_serializer,
-                    input_data_store,
-                    result_data_serializer,
-                    result_data_store,
+                    (input_data_serializer, input_data_store, input_data_codecs),
+                    (result_data_serializer, result_data_store, result_data_codecs),
                 ),
             ),
             options=ActivityOptions(task_list=swf_task_list).replace(**dict(options)),
@@ -305,6 +264,8 @@ def decision_task(
     input_data_store: DataStore | None = None,
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
+    input_data_codecs: Codecs = None,
+    result_data_codecs: Codecs = None,
     deadlock_timeout: float | None = None,
     tag_list: list[str] | None = None,
     continue_as_new_after: int = 20_000,
@@ -321,6 +282,9 @@ def decision_task(
         input_data_store: where it goes (default inline).
         result_data_serializer: how the workflow's result is serialized (default JSON).
         result_data_store: where it goes (default inline).
+        input_data_codecs: codecs over the serialized input, in order (default: the
+            process's `PayloadCodec` chain; ``[]`` for none).
+        result_data_codecs: codecs over the serialized result (same default).
         deadlock_timeout: seconds a decision task may run the code without it reaching
             its next wait before it is abandoned (default: the worker's, 2 s).
         tag_list: up to 5 tags every run of this type starts with (SWF's rules,
@@ -341,10 +305,8 @@ def decision_task(
                 version=swf_workflow_version,
                 domain=swf_domain,
                 channels=(
-                    input_data_serializer,
-                    input_data_store,
-                    result_data_serializer,
-                    result_data_store,
+                    (input_data_serializer, input_data_store, input_data_codecs),
+                    (result_data_serializer, result_data_store, result_data_codecs),
                 ),
             ),
             options=WorkflowOptions(task_list=swf_task_list).replace(tag_list=tag_list, **options),
@@ -365,6 +327,7 @@ def cached(
     name: str | None = None,
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
+    result_data_codecs: Codecs = None,
 ) -> Callable[[F], CachedFunction]: ...
 def cached(
     function: Callable[..., Any] | None = None,
@@ -372,6 +335,7 @@ def cached(
     name: str | None = None,
     result_data_serializer: Serializer | None = None,
     result_data_store: DataStore | None = None,
+    result_data_codecs: Codecs = None,
 ) -> Any:
     """Memoize a side effect inside deciders, in the history.
 
@@ -384,6 +348,8 @@ def cached(
         name: marker name (default: the function's qualified name).
         result_data_serializer: how the value is serialized (default JSON).
         result_data_store: where it goes (default inline, in the marker).
+        result_data_codecs: codecs over the serialized value (default: the process's
+            `PayloadCodec` chain; ``[]`` for none).
     """
 
     def decorate(func: Callable[..., Any]) -> CachedFunction:
@@ -393,7 +359,9 @@ def cached(
                 function=func,
                 name=checked_name(func.__qualname__ if name is None else name, "cached name", 200)
                 or "",
-                result=_channel(result_data_serializer, result_data_store, "result"),
+                result=_channel(
+                    (result_data_serializer, result_data_store, result_data_codecs), "result"
+                ),
             )
         )
 

@@ -17,18 +17,25 @@ from typing import Any
 import msgpack
 import pytest
 
+from swflow.codecs import AesGcmCodec, GzipCodec, KmsKeyProvider, ZstdCodec
 from swflow.errors import (
+    CompressedPayloadCorruptError,
     DeserializationError,
+    MissingKeyError,
+    PayloadCodecError,
     PayloadCorruptError,
     PayloadError,
     PayloadNotFoundError,
     PayloadStoreError,
+    PayloadTamperedError,
     PayloadTooLargeError,
     SerializationError,
+    UnknownCodecError,
     UnknownSerializerError,
     UnknownStoreError,
     UnsafeReferenceError,
     UnsupportedEnvelopeError,
+    WrongKeyError,
 )
 from swflow.payloads import PayloadCodec
 from swflow.serializers import JsonSerializer, MsgpackSerializer, ProtobufSerializer
@@ -57,6 +64,50 @@ def envelope(spec: str, scheme: str, size: int | str, digest: str, location: str
 
 def inline(spec: str, data: bytes) -> str:
     return envelope(spec, "base64", len(data), "-", base64.b64encode(data).decode())
+
+
+def coded(chain: str, data: bytes, field: str = "result") -> str:
+    body = base64.b64encode(data).decode()
+    return f"swflow/2 json {chain} {field} base64 {len(data)} -\n{body}"
+
+
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+BOUND = 2**20  # the kit's readers decompress at most 1 MiB
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/unreachable"
+
+
+def encrypted(key: bytes, value: object = None) -> str:
+    return PayloadCodec().encode(
+        value or {"card": "4111"}, JsonSerializer(), InlineDataStore(), field="result",
+        codecs=(AesGcmCodec({"k1": key}),),
+    )  # fmt: skip
+
+
+def flipped(kit: Kit) -> str:
+    header, body = encrypted(KEY).split("\n")
+    raw = bytearray(base64.b64decode(body))
+    raw[-3] ^= 0x01
+    return f"{header}\n{base64.b64encode(raw).decode()}"
+
+
+def zstd_frame_claiming(size: int) -> bytes:
+    """A zstd frame header (single segment, 8-byte content size) and one empty block."""
+    return bytes.fromhex("28b52ffde0") + size.to_bytes(8, "little") + bytes.fromhex("010000")
+
+
+def gzip_of_zeros(size: int) -> bytes:
+    import gzip
+
+    return gzip.compress(bytes(size))
+
+
+def kms_wrapped(kit: Kit) -> str:
+    frame = bytearray(encrypted(KEY).split("\n")[1].encode())
+    raw = bytearray(base64.b64decode(frame))
+    raw[9:11] = (4).to_bytes(2, "big")  # a 4-byte "wrapped key", then the rest
+    raw[11:11] = b"wrap"
+    return coded(f"aesgcm:{KMS_KEY}", bytes(raw))
 
 
 def text(spec: str, body: str) -> str:
@@ -323,6 +374,51 @@ CASES: list[Case] = [
     # Sized up before a byte is read ("unread"): never fetched in full.
     ("3 GiB sparse file, 2-byte ref", sparse, PayloadCorruptError, "says 2: refused unread"),
     ("50 MiB object, 2-byte ref", oversized_object, PayloadCorruptError, "says 2: refused unread"),
+    # Codecs: unknown, damaged, bombs, keys missing, wrong or unreachable, tampering.
+    ("unknown codec", lambda k: coded("brotli", b"x"), UnknownCodecError, "'brotli'"),
+    ("empty codec in chain", lambda k: coded("zstd,,gzip", b"x"), UnknownCodecError, "malformed"),
+    ("codec argument", lambda k: coded("zstd:9", b"x"), UnknownCodecError, "no argument"),
+    ("zstd garbage", lambda k: coded("zstd", b"garbage!"), CompressedPayloadCorruptError, "zstd"),
+    (
+        "zstd frame claiming 3 GiB",
+        lambda k: coded("zstd", zstd_frame_claiming(3 * 2**30)),
+        CompressedPayloadCorruptError,
+        "past the",
+    ),
+    (
+        "gzip truncated",
+        lambda k: coded("gzip", gzip_of_zeros(10_000)[:-12]),
+        CompressedPayloadCorruptError,
+        "truncated",
+    ),
+    (
+        "gzip bomb past the bound",
+        lambda k: coded("gzip", gzip_of_zeros(4 * BOUND)),
+        CompressedPayloadCorruptError,
+        "bound",
+    ),
+    ("aes-gcm key not held", lambda k: coded("aesgcm:k9", b"\x01" * 60), MissingKeyError, "'k9'"),
+    ("aes-gcm wrong key", lambda k: encrypted(OTHER_KEY), WrongKeyError, "not the one"),
+    ("aes-gcm ciphertext flipped", flipped, PayloadTamperedError, "authentication"),
+    (
+        "aes-gcm frame too short",
+        lambda k: coded("aesgcm:k1", b"\x01"),
+        PayloadTamperedError,
+        "frame",
+    ),
+    (
+        "aes-gcm under another serializer",
+        lambda k: encrypted(KEY).replace("swflow/2 json", "swflow/2 msgpack"),
+        PayloadTamperedError,
+        "authentication",
+    ),
+    (
+        "aes-gcm marker value read as a result",
+        lambda k: encrypted(KEY).replace(" result ", " marker-details "),
+        PayloadTamperedError,
+        "written for the marker-details field",
+    ),
+    ("KMS unreachable", kms_wrapped, PayloadCodecError, "could not be reached"),
     # Hand-typed input without an envelope (the AWS console).
     ("console: not JSON", lambda k: "hello world", DeserializationError, "not valid JSON"),
     (
@@ -346,7 +442,29 @@ def kit(tmp_path: Path, s3_bucket: str, s3_options: dict[str, Any]) -> Kit:
         retries=1,
     )
     stores = (local, s3, missing, offline)
-    return Kit(PayloadCodec(cache_bytes=0, stores=stores), local, s3_bucket, s3)
+    codec = PayloadCodec(cache_bytes=0, stores=stores)
+    kms = KmsKeyProvider(
+        KMS_KEY, client=_unreachable_kms(), cache_size=4
+    )  # nothing listens there: every call fails to connect
+    codec.register_codecs(
+        (
+            ZstdCodec(max_size=BOUND),
+            GzipCodec(max_size=BOUND),
+            AesGcmCodec({"k1": KEY}),
+            AesGcmCodec(kms),
+        )
+    )
+    return Kit(codec, local, s3_bucket, s3)
+
+
+def _unreachable_kms() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    config = Config(retries={"max_attempts": 1}, connect_timeout=2)
+    return boto3.client(
+        "kms", region_name="us-east-1", endpoint_url="http://127.0.0.1:9", config=config
+    )
 
 
 @pytest.mark.parametrize(("name", "build", "error", "words"), CASES, ids=[c[0] for c in CASES])
@@ -355,7 +473,7 @@ def test_a_hostile_payload_is_refused_by_name(
 ) -> None:
     hostile = build(kit)
     with pytest.raises(error) as raised:
-        kit.codec.decode(hostile)
+        kit.codec.decode(hostile, field="result")
     assert words.lower() in str(raised.value).lower(), str(raised.value)
 
 

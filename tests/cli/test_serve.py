@@ -41,7 +41,7 @@ def test_devserver_workers_and_deciders_run_and_stop_cleanly(
     endpoint = banner.split()[3]
     env = {**os.environ, "AWS_ENDPOINT_URL_SWF": endpoint, "SWF_DOMAIN": "served"}
     for args in (
-        ["worker", "tests.cli.flows", "--concurrency", "2"],
+        ["worker", "tests.cli.flows", "--concurrency", "2", "--log-format", "json"],
         ["decider", "tests.cli.flows:hello"],
     ):
         processes.append(subprocess.Popen([*COMMAND, *args], env=env, stderr=subprocess.PIPE))
