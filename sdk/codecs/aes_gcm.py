@@ -1,23 +1,27 @@
 """AES-GCM encryption of payloads (the ``cryptography`` package, extra ``[crypto]``).
 
-A payload encrypted by `AesGcmCodec` is, after the envelope's ``aesgcm:<key id>``::
+A payload encrypted by `AesGcmCodec` is stored as AES-GCM's output itself (ciphertext
+and tag), and its envelope names ``aesgcm:<key id>:<frame>``, where the frame is, in
+base64::
 
-    version (1 byte) | key check (8) | wrapped key length (2) | wrapped key | nonce (12)
-    | ciphertext and tag
+    key check (8 bytes) | nonce (12) | wrapped data key (KMS; empty for static keys)
 
-The nonce is 96 random bits per payload. What the envelope says before the codec
-(format, serializer, field, earlier codecs) and the codec's own spec are bound as
-associated data, so a ciphertext moved under another serializer, field or key id
-fails to authenticate. The key check (an HMAC of the key) tells a wrong key from a
-tampered ciphertext without revealing the key.
+Keeping the frame in the envelope leaves the stored bytes exactly what the cipher
+wrote: a 50 MB payload is never copied to put a header in front of it. The nonce is 96
+random bits per payload. What the envelope says before the codec (format, serializer,
+field, earlier codecs) and the codec's whole spec are bound as associated data, so a
+ciphertext moved under another serializer, field or key id fails to authenticate.
+The key check (an HMAC of the key) tells a wrong key from a tampered ciphertext
+without revealing the key.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import os
-import struct
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,11 +37,9 @@ from .keys import KeyProvider, StaticKeys
 
 __all__ = ["AesGcmCodec"]
 
-_VERSION = b"\x01"
 _CHECK = 8
 _NONCE = 12
 _TAG = 16
-_LENGTH = struct.Struct(">H")
 
 
 def _key_check(key: bytes) -> bytes:
@@ -68,61 +70,64 @@ class AesGcmCodec(Codec):
 
     def encode(self, data: bytes, context: bytes) -> tuple[str, bytes]:
         data_key = self.keys.encryption_key()
-        spec = f"{self.name}:{check_spec_token(data_key.key_id, 'key id')}"
-        if len(data_key.wrapped) > 0xFFFF:
-            raise ValueError("a wrapped data key longer than 65,535 bytes")
-        head = _VERSION + _key_check(data_key.key) + _LENGTH.pack(len(data_key.wrapped))
-        head += data_key.wrapped
         nonce = os.urandom(_NONCE)
-        sealed = self._aead(data_key.key).encrypt(nonce, data, _bound(context, spec, head))
-        return spec, head + nonce + sealed
+        frame = _key_check(data_key.key) + nonce + data_key.wrapped
+        key_id = check_spec_token(data_key.key_id, "key id")
+        spec = f"{self.name}:{key_id}:{base64.b64encode(frame).decode()}"
+        return spec, self._aead(data_key.key).encrypt(nonce, data, _bound(context, spec))
 
     def decode(self, data: bytes, argument: str, context: bytes) -> bytes:
+        key_id, frame = _frame(argument)
         spec = f"{self.name}:{argument}"
-        fixed = len(_VERSION) + _CHECK + _LENGTH.size
-        if len(data) < fixed + _NONCE + _TAG or data[:1] != _VERSION:
-            raise PayloadTamperedError(f"{spec} payload is not an swflow AES-GCM frame")
-        (wrapped_length,) = _LENGTH.unpack_from(data, len(_VERSION) + _CHECK)
-        start = fixed + wrapped_length
-        if len(data) < start + _NONCE + _TAG:
-            raise PayloadTamperedError(f"{spec} payload is truncated")
-        check, wrapped = data[1 : 1 + _CHECK], data[fixed:start]
-        key = self.keys.decryption_key(argument, wrapped)
+        if len(data) < _TAG:
+            raise PayloadTamperedError(f"aesgcm payload of key {key_id!r} is truncated")
+        check, nonce, wrapped = frame[:_CHECK], frame[_CHECK : _CHECK + _NONCE], frame[20:]
+        key = self.keys.decryption_key(key_id, wrapped)
         if not hmac.compare_digest(_key_check(key), check):
             raise WrongKeyError(
-                f"the key this process holds as {argument!r} is not the one that encrypted "
+                f"the key this process holds as {key_id!r} is not the one that encrypted "
                 "this payload"
             )
-        nonce = data[start : start + _NONCE]
         try:
-            return bytes(
-                self._aead(key).decrypt(
-                    nonce, data[start + _NONCE :], _bound(context, spec, data[:start])
-                )
-            )
+            return bytes(self._aead(key).decrypt(nonce, data, _bound(context, spec)))
         except _invalid_tag() as exc:
             raise PayloadTamperedError(
-                f"{spec} payload failed authentication: its ciphertext, or the envelope "
-                "bound to it (serializer, field, codecs), was changed"
+                f"aesgcm payload of key {key_id!r} failed authentication: its ciphertext, "
+                "or the envelope bound to it (serializer, field, codecs), was changed"
             ) from exc
 
     def reads(self, argument: str) -> bool:
-        return self.keys.knows(argument)
+        return self.keys.knows(argument.rpartition(":")[0])
 
     @classmethod
     def for_reading(cls, argument: str) -> Codec:
+        key_id, _ = _frame(argument)  # a malformed spec says so first
         raise MissingKeyError(
-            f"payload is encrypted (aesgcm, key {argument!r}) and this process has no "
-            "AesGcmCodec: give it one with that key (on a decorator it serves, or in "
-            "PayloadCodec(codecs=...))"
+            f"payload is encrypted (aesgcm, key {key_id!r}) and this "
+            "process has no AesGcmCodec: give it one with that key (on a decorator it "
+            "serves, or in PayloadCodec(codecs=...))"
         )
 
     def __repr__(self) -> str:
         return f"AesGcmCodec({self.keys!r})"
 
 
-def _bound(context: bytes, spec: str, head: bytes) -> bytes:
-    return context + b"\n" + spec.encode() + b"\n" + head
+def _frame(argument: str) -> tuple[str, bytes]:
+    """``(key id, frame bytes)`` of a spec's argument, else `PayloadTamperedError`."""
+    key_id, _, text = argument.rpartition(":")
+    try:
+        frame = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        frame = b""
+    if not key_id or len(frame) < _CHECK + _NONCE:
+        raise PayloadTamperedError(
+            f"aesgcm spec {argument[:120]!r} carries no key id and frame (key check, nonce)"
+        )
+    return key_id, frame
+
+
+def _bound(context: bytes, spec: str) -> bytes:
+    return context + b"\n" + spec.encode()
 
 
 def _aesgcm() -> Any:

@@ -102,12 +102,13 @@ def gzip_of_zeros(size: int) -> bytes:
     return gzip.compress(bytes(size))
 
 
+def frame(wrapped: bytes = b"") -> str:
+    """An aesgcm spec's frame: a key check, a nonce and a wrapped key, in base64."""
+    return base64.b64encode(bytes(8) + bytes(12) + wrapped).decode()
+
+
 def kms_wrapped(kit: Kit) -> str:
-    frame = bytearray(encrypted(KEY).split("\n")[1].encode())
-    raw = bytearray(base64.b64decode(frame))
-    raw[9:11] = (4).to_bytes(2, "big")  # a 4-byte "wrapped key", then the rest
-    raw[11:11] = b"wrap"
-    return coded(f"aesgcm:{KMS_KEY}", bytes(raw))
+    return coded(f"aesgcm:{KMS_KEY}:{frame(b'wrap')}", bytes(32))
 
 
 def text(spec: str, body: str) -> str:
@@ -397,7 +398,12 @@ CASES: list[Case] = [
         CompressedPayloadCorruptError,
         "bound",
     ),
-    ("aes-gcm key not held", lambda k: coded("aesgcm:k9", b"\x01" * 60), MissingKeyError, "'k9'"),
+    (
+        "aes-gcm key not held",
+        lambda k: coded(f"aesgcm:k9:{frame()}", b"\x01" * 60),
+        MissingKeyError,
+        "'k9'",
+    ),
     ("aes-gcm wrong key", lambda k: encrypted(OTHER_KEY), WrongKeyError, "not the one"),
     ("aes-gcm ciphertext flipped", flipped, PayloadTamperedError, "authentication"),
     (

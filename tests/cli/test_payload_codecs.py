@@ -20,7 +20,8 @@ def test_payload_show_decodes_through_the_workers_codecs(swflow: Swflow) -> None
     text = _sealed()
     shown = swflow.ok("payload", "show", "--codec", "tests.cli.sealed:CODEC", "-", stdin=text)
     assert json.loads(shown.stdout) == ROWS
-    assert "json+zstd+aesgcm:ops-2026/base64" in shown.stderr and "for result" in shown.stderr
+    assert "json+zstd+aesgcm:ops-2026:" in shown.stderr and "/base64 " in shown.stderr
+    assert "written for result" in shown.stderr
     one_line = text.replace("\n", " ", 1)  # the "ref" form of `swflow history --json`
     again = swflow.ok("payload", "show", "--codec", "tests.cli.sealed:CODEC", one_line)
     assert json.loads(again.stdout) == ROWS
