@@ -9,6 +9,7 @@ the page can be mailed, attached to a ticket or opened from disk.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,9 @@ _COLOURS = {
     "decision": "#56606b",
 }
 _WIDTH, _LABEL, _ROW, _TOP = 1200, 300, 24, 40
+_LONG_GAP = 0.25  # of the run's time: a quiet stretch longer than this is drawn as a break
+_BREAK = 60  # pixels a break takes, whatever it stands for
+_LABEL_CHARS = 44  # what fits in the label column; the full label is the tooltip
 
 
 @dataclass
@@ -182,8 +186,67 @@ def _offset(seconds: float) -> str:
     if seconds < 120:
         return f"+{seconds:g} s"
     if seconds < 7200:
-        return f"+{seconds / 60:g} min"
-    return f"+{seconds / 3600:g} h"
+        return f"+{seconds / 60:.4g} min"
+    return f"+{seconds / 3600:.4g} h"
+
+
+class _Axis:
+    """Time to x, linear but for long quiet stretches, each drawn as a fixed-width break.
+
+    A run that sleeps an hour on a timer between two-second activities would otherwise
+    draw them as slivers: the quiet hour (no event in it) becomes a break of `_BREAK`
+    pixels labelled with its length, and the rest of the run shares the width.
+    """
+
+    def __init__(self, offsets: list[float], total: float) -> None:
+        self.total = total
+        points = sorted(set(offsets))
+        self.gaps = [(a, b) for a, b in itertools.pairwise(points) if b - a > _LONG_GAP * total]
+        quiet = sum(b - a for a, b in self.gaps)
+        self.busy = max(total - quiet, 0.001)
+        self.scale = (_WIDTH - _LABEL - 20 - _BREAK * len(self.gaps)) / self.busy
+
+    def x(self, offset: float) -> float:
+        position, previous = float(_LABEL), 0.0
+        for a, b in self.gaps:
+            if offset <= a:
+                break
+            position += (a - previous) * self.scale
+            if offset < b:
+                return position + (offset - a) / (b - a) * _BREAK
+            position += _BREAK
+            previous = b
+        return position + (offset - previous) * self.scale
+
+    def marks(self, height: int) -> list[str]:
+        """Ticks over the busy stretches, and a labelled zigzag at each break."""
+        steps = _ticks(self.busy)
+        step = steps[1] if len(steps) > 1 else self.busy
+        bounds = [0.0, *[edge for gap in self.gaps for edge in gap], self.total]
+        ticks = sorted(
+            {
+                step * n
+                for begin, finish in zip(bounds[::2], bounds[1::2], strict=False)
+                for n in range(int(begin // step), int(finish // step) + 1)
+                if begin <= step * n <= finish
+            }
+        )
+        out = [
+            f'<line class="tick" x1="{self.x(t):.1f}" y1="{_TOP - 8}" x2="{self.x(t):.1f}" '
+            f'y2="{height}"/><text class="axis" x="{self.x(t):.1f}" y="{_TOP - 14}">'
+            f"{_offset(t)}</text>"
+            for t in ticks
+        ]
+        for a, b in self.gaps:
+            left = self.x(a) + 6
+            out.append(
+                f'<g class="break"><path d="M{left:.1f} {_TOP - 8} l8 {height - _TOP + 8}" '
+                f'stroke="#8a8f98" stroke-dasharray="4 3"/><path d="M{left + 16:.1f} '
+                f'{_TOP - 8} l8 {height - _TOP + 8}" stroke="#8a8f98" stroke-dasharray="4 3"/>'
+                f'<text class="axis" x="{left - 4:.1f}" y="{_TOP - 26}">{_quiet(b - a)} '
+                "quiet</text></g>"
+            )
+        return out
 
 
 def render_timeline(events: Sequence[HistoryEvent], *, title: str = "workflow") -> str:
@@ -192,29 +255,29 @@ def render_timeline(events: Sequence[HistoryEvent], *, title: str = "workflow") 
         raise ValueError("a timeline needs at least one event")
     start, end = events[0].timestamp, events[-1].timestamp
     total = max((end - start).total_seconds(), 0.001)
-    scale = (_WIDTH - _LABEL - 20) / total
+    axis = _Axis([(event.timestamp - start).total_seconds() for event in events], total)
 
     def x(at: datetime | None) -> float:
-        return _LABEL + ((at or end) - start).total_seconds() * scale
+        return axis.x(((at or end) - start).total_seconds())
 
     rows = _rows(events)
     height = _TOP + _ROW * len(rows) + 10
     svg = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
-        f'viewBox="0 0 {_WIDTH} {height}">'
+        f'viewBox="0 0 {_WIDTH} {height}">',
+        *axis.marks(height),
     ]
-    for tick in _ticks(total):
-        left = _LABEL + tick * scale
-        svg.append(
-            f'<line class="tick" x1="{left:.1f}" y1="{_TOP - 8}" x2="{left:.1f}" y2="{height}"/>'
-            f'<text class="axis" x="{left:.1f}" y="{_TOP - 14}">{_offset(tick)}</text>'
-        )
     for index, row in enumerate(rows):
         y = _TOP + index * _ROW
         attempts = (
             f" ({len(row.spans)} attempts)" if row.kind == "activity" and len(row.spans) > 1 else ""
         )
-        svg.append(f'<text class="label" x="8" y="{y + 16}">{escape(row.label + attempts)}</text>')
+        label = row.label + attempts
+        shown = label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1] + "…"
+        svg.append(
+            f'<text class="label" x="8" y="{y + 16}">{escape(shown)}'
+            f"<title>{escape(label)}</title></text>"
+        )
         for span in row.spans:
             svg.append(_bar(row.kind, span, x, y))
         for at, note in row.points:
@@ -258,9 +321,35 @@ def _bar(kind: str, span: _Span, x: Callable[[datetime | None], float], y: int) 
     ]
     parts.append(
         f'<rect x="{running:.1f}" y="{top}" width="{max(finish - running, 2):.1f}" '
-        f'height="{height}" rx="2" fill="{colour}"/></g>'
+        f'height="{height}" rx="2" fill="{colour}"/>'
     )
+    why = _why(span) if span.outcome in ("failed", "timedout") else ""
+    if why:  # visible without hovering, beside the bar (before it near the right edge)
+        anchor, at = ("end", begin - 6) if finish > _WIDTH - 240 else ("start", finish + 6)
+        parts.append(
+            f'<text class="why" x="{at:.1f}" y="{top + 11}" text-anchor="{anchor}" '
+            f'fill="{_COLOURS[span.outcome]}">{escape(why[:60])}</text>'
+        )
+    parts.append("</g>")
     return "".join(parts)
+
+
+def _why(span: _Span) -> str:
+    """The reason, timeout type or cause the span's closing event gave."""
+    for note in reversed(span.notes):
+        for key in ("reason=", "timeoutType=", "cause="):
+            if key in note:
+                return note.split(key, 1)[1].split("  ", 1)[0]
+    return ""
+
+
+def _quiet(seconds: float) -> str:
+    """A break's length, rounded as people say it."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 _PAGE = """<!doctype html>

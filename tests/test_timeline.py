@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from swflow.payloads import default_codec
 from swflow.run_info import HistoryEvent
 from swflow.swf.decisions import (
@@ -59,3 +61,54 @@ def test_signals_and_cancel_requests_sent_to_other_runs_are_drawn_until_delivere
     assert 'class="bar signal completed"' in page and 'class="bar signal failed"' in page
     assert "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION" in page  # the reason, not just a colour
     assert "WorkflowExecutionCancelRequested" in page
+
+
+def _timer_dwarfs_activities() -> list[HistoryEvent]:
+    """One-second activities around an hour's timer: a linear axis makes them slivers."""
+    history = HistoryBuilder("sleepy")
+    kind = {"activityType": {"name": "fetch", "version": "1"}, "decisionTaskCompletedEventId": 1}
+    first = history.add("ActivityTaskScheduled", activityId="a1", **kind)
+    started = history.add("ActivityTaskStarted", scheduledEventId=first)
+    history.add("ActivityTaskCompleted", scheduledEventId=first, startedEventId=started)
+    timer = history.add(
+        "TimerStarted", timerId="t1", startToFireTimeout="3600", decisionTaskCompletedEventId=1
+    )
+    history.add("TimerFired", timerId="t1", startedEventId=timer)
+    second = history.add("ActivityTaskScheduled", activityId="a2", **kind)
+    started = history.add("ActivityTaskStarted", scheduledEventId=second)
+    history.add(
+        "ActivityTaskFailed",
+        scheduledEventId=second,
+        startedEventId=started,
+        reason="card declined",
+    )
+    for event in history.events[timer:]:  # everything after the timer started: an hour on
+        event["eventTimestamp"] += timedelta(hours=1)
+    return _events(history)
+
+
+def _bar_widths(page: str, kind: str) -> list[float]:
+    import re
+
+    bars = re.findall(rf'<g class="bar {kind} [a-z]+">.*?</g>', page)
+    return [float(w) for bar in bars for w in re.findall(r'width="([0-9.]+)" height="14" rx', bar)]
+
+
+def test_an_hour_long_timer_does_not_shrink_the_activities_to_slivers() -> None:
+    page = render_timeline(_timer_dwarfs_activities())
+    assert 'class="break"' in page and "60 min quiet" in page  # the hour is a labelled break
+    assert all(width > 100 for width in _bar_widths(page, "activity"))  # one second, readable
+    assert ">card declined</text>" in page  # the failure reason, without hovering
+
+
+def test_long_labels_are_cut_to_the_label_column_with_the_full_text_as_tooltip() -> None:
+    history = HistoryBuilder("labels")
+    history.add(
+        "ActivityTaskScheduled",
+        activityType={"name": "x" * 120, "version": "1"},
+        activityId="a1",
+        decisionTaskCompletedEventId=1,
+    )
+    page = render_timeline(_events(history))
+    assert "x" * 120 + " 1" in page.split("<title>", 2)[2]  # the full label, as a tooltip
+    assert ("x" * 43 + "…") in page
