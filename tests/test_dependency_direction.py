@@ -121,6 +121,19 @@ def _imports_of(package: str) -> dict[str, set[str]]:
         ("swflow.codecs", ("swflow.codecs", "swflow.errors", "boto3", "botocore")),
         ("swflow.envelope", ("swflow.errors", "swflow.serializers", "swflow.stores")),
         ("swflow.telemetry", ("swflow.telemetry", "swflow.envelope", "swflow.swf")),
+        # the UI reads through the SWF API like any client, never the devserver's insides
+        (
+            "swflow.ui",
+            (
+                "swflow.ui",
+                "swflow.client",
+                "swflow.errors",
+                "swflow.payloads",
+                "swflow.run_info",
+                "swflow.timeline",
+                "swflow.swf.connection",
+            ),
+        ),
         (
             "swflow.devserver",
             # botocore's service model: the devserver validates requests against it

@@ -181,6 +181,12 @@ FROZEN = {
         "traced_only",
         "traceparent",
     ],
+    "swflow.ui": [
+        "Filters",
+        "UiApp",
+        "UiServer",
+        "Views",
+    ],
     "swflow.payloads": [
         "ENVELOPE_VERSION",
         "Channel",

@@ -18,7 +18,7 @@ from swflow.worker.json_logs import JsonLogFormatter
 from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
 from .common import EXIT_USAGE, CliError, connection_options, import_target, load_tasks
-from .trust import trusted_codecs
+from .trust import trust_options, trusted_codecs
 
 __all__ = ["decider", "default_db", "devserver", "worker"]
 
@@ -39,9 +39,30 @@ def default_db() -> str:
     "--time-skipping", is_flag=True, help="Jump the clock to the next timer whenever nothing runs."
 )
 @click.option("--poll-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True)
-def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: float) -> None:
-    """Run the SWF-compatible local server until interrupted."""
+@click.option(
+    "--ui-port",
+    type=click.IntRange(0, 65535),
+    help="The web UI's port (default: --port + 1, or any free one when that is taken).",
+)
+@click.option("--no-ui", is_flag=True, help="Serve the SWF API only.")
+@trust_options
+def devserver(
+    host: str,
+    port: int,
+    db: str,
+    time_skipping: bool,
+    poll_timeout: float,
+    ui_port: int | None,
+    no_ui: bool,
+    codec: PayloadCodec,
+) -> None:
+    """Run the SWF-compatible local server, and its web UI, until interrupted.
+
+    The UI decodes payloads only from the stores named with --root, --bucket or --store
+    (and with the keys given with --codec).
+    """
     from swflow.devserver import DevServer
+    from swflow.ui import UiServer
 
     if db != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(db)), exist_ok=True)
@@ -64,11 +85,29 @@ def devserver(host: str, port: int, db: str, time_skipping: bool, poll_timeout: 
             "authentication: anyone who reaches the port can start, read and terminate runs",
             err=True,
         )
+    ui = None
+    if not no_ui:
+        api_port = server.http.server_address[1]
+        wanted = ui_port if ui_port is not None else (api_port + 1 if port else 0)
+        try:
+            ui = UiServer(server.endpoint, host=host, port=wanted, codec=codec).start()
+        except OSError as exc:
+            if ui_port is not None:  # asked for: say so; else take any free port
+                server.stop()
+                raise CliError(
+                    f"cannot serve the UI on {host}:{ui_port}: {exc.strerror or exc}; "
+                    "choose another --ui-port, or --no-ui",
+                    EXIT_USAGE,
+                ) from None
+            ui = UiServer(server.endpoint, host=host, port=0, codec=codec).start()
     click.echo(
         f"swflow devserver on {server.endpoint} (db: {db})\n"
         f"export AWS_ENDPOINT_URL_SWF={server.endpoint}"
+        + (f"\nweb UI on {ui.url}" if ui is not None else "")
     )
     stop.wait()
+    if ui is not None:
+        ui.stop()
     server.stop()
 
 

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,11 @@ def test_devserver_workers_and_deciders_run_and_stop_cleanly(
     banner = server.stdout.readline().decode()
     assert banner.startswith("swflow devserver on http://127.0.0.1:"), banner
     endpoint = banner.split()[3]
+    assert server.stdout.readline().decode().startswith("export AWS_ENDPOINT_URL_SWF=")
+    ui = server.stdout.readline().decode().split()[-1]
+    assert ui.startswith("http://127.0.0.1:") and ui.endswith("/ui/")
+    with urllib.request.urlopen(ui, timeout=30) as page:  # the web UI answers, on its own port
+        assert b"swflow devserver" in page.read()
     env = {**os.environ, "AWS_ENDPOINT_URL_SWF": endpoint, "SWF_DOMAIN": "served"}
     for args in (
         ["worker", "tests.cli.flows", "--concurrency", "2", "--log-format", "json"],
