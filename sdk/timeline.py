@@ -34,6 +34,8 @@ _COLOURS = {
 }
 _WIDTH, _LABEL, _ROW, _TOP = 1200, 300, 24, 40
 _LONG_GAP = 0.25  # of the run's time: a quiet stretch longer than this is drawn as a break
+_LONG_GAP_SECONDS = 30.0  # ... if it is this long too: milliseconds need no break
+_CHAR = 6.5  # pixels per character of 12 px text, near enough to place it
 _BREAK = 60  # pixels a break takes, whatever it stands for
 _LABEL_CHARS = 44  # what fits in the label column; the full label is the tooltip
 
@@ -201,7 +203,8 @@ class _Axis:
     def __init__(self, offsets: list[float], total: float) -> None:
         self.total = total
         points = sorted(set(offsets))
-        self.gaps = [(a, b) for a, b in itertools.pairwise(points) if b - a > _LONG_GAP * total]
+        least = max(_LONG_GAP * total, _LONG_GAP_SECONDS)
+        self.gaps = [(a, b) for a, b in itertools.pairwise(points) if b - a > least]
         quiet = sum(b - a for a, b in self.gaps)
         self.busy = max(total - quiet, 0.001)
         self.scale = (_WIDTH - _LABEL - 20 - _BREAK * len(self.gaps)) / self.busy
@@ -323,12 +326,19 @@ def _bar(kind: str, span: _Span, x: Callable[[datetime | None], float], y: int) 
         f'<rect x="{running:.1f}" y="{top}" width="{max(finish - running, 2):.1f}" '
         f'height="{height}" rx="2" fill="{colour}"/>'
     )
-    why = _why(span) if span.outcome in ("failed", "timedout") else ""
-    if why:  # visible without hovering, beside the bar (before it near the right edge)
-        anchor, at = ("end", begin - 6) if finish > _WIDTH - 240 else ("start", finish + 6)
-        parts.append(
+    why = (_why(span) if span.outcome in ("failed", "timedout") else "")[:60]
+    if why:  # visible without hovering: after the bar, else inside it, else before it
+        need, colour = len(why) * _CHAR, _COLOURS[span.outcome]
+        if finish + 6 + need <= _WIDTH:
+            at, anchor = finish + 6, "start"
+        elif finish - running >= need + 12:
+            at, anchor, colour = running + 6, "start", "#ffffff"
+        else:
+            room = max(int((begin - 6 - _LABEL) / _CHAR), 0)
+            at, anchor, why = begin - 6, "end", why[:room]
+        parts.append(  # a style: the page's rule for svg text beats a fill attribute
             f'<text class="why" x="{at:.1f}" y="{top + 11}" text-anchor="{anchor}" '
-            f'fill="{_COLOURS[span.outcome]}">{escape(why[:60])}</text>'
+            f'style="fill:{colour}">{escape(why)}</text>'
         )
     parts.append("</g>")
     return "".join(parts)
