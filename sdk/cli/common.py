@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import importlib.util
@@ -295,6 +296,27 @@ def to_json(value: Any) -> Any:
 
 def dump_json(value: Any) -> None:
     click.echo(json.dumps(to_json(value), indent=2))
+
+
+def run_json(run: Any) -> dict[str, Any]:
+    """A `RunInfo` in the one key casing of every ``--json``: SWF's camelCase."""
+    return {_camel(key): value for key, value in dataclasses.asdict(run).items()}
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def payload_text(value: Any, full: bool, limit: int = 200) -> str:
+    """A decoded payload as JSON text (repr when it is not JSON), cut unless ``full``."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if full or len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters; --full shows all)"
 
 
 def print_value(value: Any) -> None:

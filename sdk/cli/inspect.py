@@ -19,6 +19,7 @@ from .common import (
     dump_json,
     json_option,
     open_handle,
+    payload_text,
     print_table,
     print_value,
     progress_option,
@@ -60,10 +61,14 @@ def _payloads(event: HistoryEvent) -> dict[str, dict[str, Any]]:
     return described
 
 
+_JSON_PREVIEW = 10_000  # characters of a decoded payload in `history --json --decode`
+
+
 @click.command()
 @click.argument("workflow_id")
 @click.option("--run-id", help="A given run (default: the latest).")
 @click.option("--decode", is_flag=True, help="Also decode every payload (fetches references).")
+@click.option("--full", is_flag=True, help="With --decode: every payload whole, not cut.")
 @json_option
 @progress_option
 @trust_options
@@ -72,6 +77,7 @@ def history(
     workflow_id: str,
     run_id: str | None,
     decode: bool,
+    full: bool,
     as_json: bool,
     progress: bool | None,
     codec: PayloadCodec,
@@ -81,7 +87,9 @@ def history(
     """A run's events, payloads shown as serializer/store/size.
 
     --json writes SWF's own shape ({"events": [...]}, with a "payloads" summary per
-    event): the file `swflow replay` and `swflow timeline --from` read.
+    event): the file `swflow replay` and `swflow timeline --from` read. --decode adds
+    each payload's value, as JSON text cut to 200 characters in the table and to
+    10,000 in --json (there as "preview", with "truncated": true); --full keeps all.
     """
     handle, events = _fetch(connect, domain, workflow_id, run_id, progress, codec)
     if as_json:
@@ -91,7 +99,12 @@ def history(
             raw["payloads"] = _payloads(event)
             if decode:
                 for name in raw["payloads"]:
-                    raw["payloads"][name]["value"] = event.value(name)
+                    value = event.value(name)
+                    text = payload_text(value, full=True)
+                    if full or len(text) <= _JSON_PREVIEW:
+                        raw["payloads"][name]["value"] = value
+                    else:
+                        raw["payloads"][name].update(preview=text[:_JSON_PREVIEW], truncated=True)
             out.append(raw)
         dump_json({"workflowId": handle.workflow_id, "runId": handle.run_id, "events": out})
         return
@@ -101,7 +114,9 @@ def history(
         offset = (event.timestamp - start).total_seconds() if start else 0.0
         summary = event.summary()
         if decode:
-            summary += "".join(f"  {name}: {event.value(name)!r}" for name in event.envelopes())
+            summary += "".join(
+                f"  {name}: {payload_text(event.value(name), full)}" for name in event.envelopes()
+            )
         rows.append((event.event_id, f"+{offset:.3f}s", event.event_type, summary))
     print_table(rows, ("ID", "TIME", "TYPE", "DETAILS"))
 

@@ -30,6 +30,7 @@ from .common import (
     print_table,
     print_value,
     progress_option,
+    run_json,
 )
 from .trust import trust_options
 
@@ -230,7 +231,7 @@ def list_runs(
         runs += client.list_closed(since=oldest, status=close_status, **filters)
     runs.sort(key=lambda run: run.start_time, reverse=True)
     if as_json:
-        dump_json([dataclasses.asdict(run) for run in runs])
+        dump_json([run_json(run) for run in runs])
         return
     if not runs and not (closed or everything):
         click.echo("no open runs (--all shows closed ones too)", err=True)
@@ -255,10 +256,11 @@ def describe(
     workflow_id: str, run_id: str | None, as_json: bool, domain: str | None, connect: Any
 ) -> None:
     """A run's type, status, times, tags and open task counts."""
-    info = dataclasses.asdict(open_handle(connect, domain, workflow_id, run_id).describe())
+    run = open_handle(connect, domain, workflow_id, run_id).describe()
     if as_json:
-        dump_json(info)
+        dump_json(run_json(run))
         return
+    info = dataclasses.asdict(run)
     info["tags"] = ", ".join(info["tags"]) or None
     info["open_counts"] = ", ".join(f"{k}={v}" for k, v in info["open_counts"].items()) or None
     print_table(info.items(), ("FIELD", "VALUE"))

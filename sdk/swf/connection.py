@@ -105,7 +105,8 @@ def resolve_domain(explicit: str | None, declared: str | None, owner: str) -> st
     domain = explicit or declared or os.environ.get(DOMAIN_VARIABLE)
     if not domain:
         raise ConfigurationError(
-            f"no SWF domain for {owner}: pass domain=..., set swf_domain=... on the "
-            f"decorator, or set the {DOMAIN_VARIABLE} environment variable"
+            f"no SWF domain for {owner}: give one with --domain NAME at the command line, "
+            f"domain=... in code, swf_domain=... on the decorator, or the {DOMAIN_VARIABLE} "
+            "environment variable"
         )
     return domain

@@ -36,11 +36,11 @@ def test_start_then_run_list_and_describe(swflow: Swflow) -> None:
         '"hello bob"\n'
     )
     info = swflow.ok("describe", "w-start", "--json").json()
-    assert info["workflow_type"] == "hello" and info["run_id"] == started["runId"]
+    assert info["workflowType"] == "hello" and info["runId"] == started["runId"]
     table = swflow.ok("describe", "w-start").stdout
     assert "workflow_id" in table and "w-start" in table
     closed = swflow.ok("list", "--closed", "--json").json()
-    assert "w-start" in {run["workflow_id"] for run in closed}
+    assert "w-start" in {run["workflowId"] for run in closed}
     listing = swflow.ok("list", "--all", "--since", "1h").stdout
     assert listing.splitlines()[0].split() == [
         *("WORKFLOW", "ID", "RUN", "ID", "TYPE", "STATUS", "STARTED")
@@ -88,16 +88,16 @@ def test_signal_wakes_a_waiting_run(swflow: Swflow) -> None:
 def test_cancel_and_terminate(swflow: Swflow) -> None:
     swflow.ok("start", "tests.cli.flows:waiter", "--workflow-id", "w-cancel")
     swflow.ok("start", "tests.cli.flows:waiter", "--workflow-id", "w-terminate")
-    open_ids = {run["workflow_id"] for run in swflow.ok("list", "--json").json()}
+    open_ids = {run["workflowId"] for run in swflow.ok("list", "--json").json()}
     assert {"w-cancel", "w-terminate"} <= open_ids
     swflow.ok("cancel", "w-cancel")
     swflow.ok("terminate", "w-terminate", "--reason", "operator said so")
     terminated = swflow.ok("describe", "w-terminate", "--json").json()
-    assert terminated["close_status"] == "TERMINATED"
+    assert terminated["closeStatus"] == "TERMINATED"
     history = swflow.ok("history", "w-terminate").stdout
     assert "WorkflowExecutionTerminated" in history and "operator said so" in history
     for _ in range(300):
-        if swflow.ok("describe", "w-cancel", "--json").json()["close_status"] == "CANCELED":
+        if swflow.ok("describe", "w-cancel", "--json").json()["closeStatus"] == "CANCELED":
             break
         import time
 
@@ -185,12 +185,12 @@ def test_an_unknown_domain_exits_4(swflow: Swflow) -> None:
 def test_list_filters_by_tag_type_and_status_one_at_a_time(swflow: Swflow, workers: None) -> None:
     swflow.ok("run", "tests.cli.flows:hello", "--input", '["t"]', "--workflow-id", "tagged-1")
     tagged = swflow.ok("list", "--all", "--tag", "greeting", "--json").json()
-    assert {run["workflow_id"] for run in tagged} >= {"tagged-1"}
+    assert {run["workflowId"] for run in tagged} >= {"tagged-1"}
     assert all("greeting" in run["tags"] for run in tagged)
     failed = swflow.ok("list", "--status", "failed", "--json").json()
-    assert all(run["close_status"] == "FAILED" for run in failed)
+    assert all(run["closeStatus"] == "FAILED" for run in failed)
     typed = swflow.ok("list", "--all", "--type", "hello:1.0", "--json").json()
-    assert typed and {run["workflow_type"] for run in typed} == {"hello"}
+    assert typed and {run["workflowType"] for run in typed} == {"hello"}
     assert swflow.ok("list", "--all", "--type", "nosuchtype", "--json").json() == []
     both = swflow("list", "--tag", "greeting", "--type", "hello")
     assert both.exit_code == 2 and "one of --workflow-id, --tag, --type and --status" in both.stderr

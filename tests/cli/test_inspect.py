@@ -50,7 +50,12 @@ def test_history_decode_fetches_values(swflow: Swflow, eventful: dict[str, objec
     decoded = swflow.ok("history", "w-events", "--json", "--decode", "--root", root).json()
     markers = [e for e in decoded["events"] if e["eventType"] == "MarkerRecorded"]
     assert [m["payloads"]["details"]["value"] for m in markers] == [7]
-    assert decoded["events"][-1]["payloads"]["result"]["value"] == "x" * 50_000
+    cut = decoded["events"][-1]["payloads"]["result"]
+    assert cut["truncated"] is True and "value" not in cut and len(cut["preview"]) == 10_000
+    full = swflow.ok("history", "w-events", "--json", "--decode", "--full", "--root", root).json()
+    assert full["events"][-1]["payloads"]["result"]["value"] == "x" * 50_000
+    table = swflow.ok("history", "w-events", "--decode", "--root", root).stdout
+    assert "(50,003 characters; --full shows all)" in table and "x" * 201 not in table
 
 
 def test_history_progress_goes_to_stderr(swflow: Swflow, eventful: dict[str, object]) -> None:

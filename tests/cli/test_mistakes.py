@@ -55,3 +55,15 @@ def test_a_missing_decider_lists_the_ones_that_exist(swflow: Swflow) -> None:
 def test_an_empty_list_says_how_to_see_closed_runs(swflow: Swflow, workers: None) -> None:
     outcome = swflow("list", "--workflow-id", "nobody-ever")
     assert outcome.exit_code == 0 and "--all" in outcome.stderr
+
+
+def test_no_domain_says_how_to_give_one_at_the_command_line(
+    swflow: Swflow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SWF_DOMAIN", raising=False)
+    nameless = Swflow(swflow.env["AWS_ENDPOINT_URL_SWF"])
+    del nameless.env["SWF_DOMAIN"]
+    outcome = nameless("list")
+    assert outcome.exit_code == 4, outcome
+    assert "--domain NAME" in outcome.stderr and "SWF_DOMAIN" in outcome.stderr
+    assert len(outcome.stderr.strip().splitlines()) == 1
