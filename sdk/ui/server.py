@@ -29,9 +29,11 @@ class UiServer:
 
     Args:
         endpoint: the SWF endpoint it reads and acts through (the devserver's).
-        host, port: where it listens (port 0: any free one).
+        host: the address it listens on.
+        port: its port (0: any free one).
         codec: decodes payloads; only the stores it trusts are read (default: none
             but inline payloads).
+        swf: a boto3 SWF client to use instead of one made for ``endpoint``.
     """
 
     def __init__(

@@ -39,6 +39,7 @@ from swflow.errors import (
     UnknownWorkflowTypeError,
 )
 from swflow.failures import failure_details, failure_reason
+from swflow.payloads import PayloadCodec
 from swflow.replay.decider import Decider, DeciderFactory, runner_for
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
@@ -105,11 +106,16 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
     def __init__(
         self,
         *functions: Any,
+        domain: str | None = None,
+        task_list: str | None = None,
+        identity: str | None = None,
+        client: Any = None,
+        concurrency: int | None = None,
+        codec: PayloadCodec | None = None,
         history_cache_events: int = DEFAULT_MAX_EVENTS,
         sticky_deciders: int = DEFAULT_MAX_DECIDERS,
         deadlock_timeout: float | None = DEFAULT_DEADLOCK_TIMEOUT,
         max_stuck_deciders: int = DEFAULT_MAX_STUCK,
-        **options: Any,
     ) -> None:
         self.histories = HistoryCache(history_cache_events, sticky_deciders)
         self.deadlock_timeout = deadlock_timeout
@@ -118,7 +124,15 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         self._abandoned_lock = threading.Lock()
         self.runner: DeciderFactory = runner_for(sticky=self.histories.max_deciders > 0)
         self._serving = False
-        super().__init__(*functions, **options)
+        super().__init__(
+            *functions,
+            domain=domain,
+            task_list=task_list,
+            identity=identity,
+            client=client,
+            concurrency=concurrency,
+            codec=codec,
+        )
 
     def connected(self) -> None:
         self.polls = RawPolls(self.client)
