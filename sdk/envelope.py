@@ -1,16 +1,18 @@
 """The payload envelope: one header line, then where the bytes are.
 
 Every input, result, marker detail, signal input and control value that swflow puts in
-an SWF field is an envelope::
+an SWF field is an envelope:
 
-    swflow/1 json inline 13 -
-    {"rows":[1,2]}
+```text
+swflow/1 json inline 13 -
+{"rows":[1,2]}
 
-    swflow/1 msgpack s3 52428800 9f86d0...
-    s3://swf-data/results/9f86d0...
+swflow/1 msgpack s3 52428800 9f86d0...
+s3://swf-data/results/9f86d0...
 
-    swflow/2 json zstd,aesgcm:k2 result base64 1187 -
-    AWm3...
+swflow/2 json zstd,aesgcm:k2 result base64 1187 -
+AWm3...
+```
 
 The header names the format version, the serializer spec, (version 2 only) the codec
 chain that ran over the serialized bytes and the field they were written for, the

@@ -2,9 +2,11 @@
 
 A payload encrypted by `AesGcmCodec` is stored as AES-GCM's output itself (ciphertext
 and tag), and its envelope names ``aesgcm:<key id>:<frame>``, where the frame is, in
-base64::
+base64:
 
-    key check (8 bytes) | nonce (12) | wrapped data key (KMS; empty for static keys)
+```text
+key check (8 bytes) | nonce (12) | wrapped data key (KMS; empty for static keys)
+```
 
 Keeping the frame in the envelope leaves the stored bytes exactly what the cipher
 wrote: a 50 MB payload is never copied to put a header in front of it. The nonce is 96

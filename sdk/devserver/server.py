@@ -22,10 +22,12 @@ __all__ = ["DevServer"]
 class DevServer:
     """An SWF-compatible server on SQLite, in this process.
 
-    Example::
+    Example:
 
-        with DevServer(time_skipping=True) as server:
-            swf = boto3.client("swf", endpoint_url=server.endpoint, region_name="us-east-1")
+    ```python
+    with DevServer(time_skipping=True) as server:
+        swf = boto3.client("swf", endpoint_url=server.endpoint, region_name="us-east-1")
+    ```
 
     Args:
         host, port: where to listen (port 0: a free one).

@@ -50,12 +50,14 @@ UNWIND_SECONDS = 5.0
 class StickyDecider:
     """One run's decider, run once and resumed on each of the run's decision tasks.
 
-    Example::
+    Example:
 
-        decider = StickyDecider(state, order_workflow, workflow_id=w, run_id=r)
-        result = decider.decide()    # the first task: a snapshot replay
-        state.extend(new_events)     # the next task's events
-        result = decider.decide()    # goes on from where the code waited
+    ```python
+    decider = StickyDecider(state, order_workflow, workflow_id=w, run_id=r)
+    result = decider.decide()    # the first task: a snapshot replay
+    state.extend(new_events)     # the next task's events
+    result = decider.decide()    # goes on from where the code waited
+    ```
 
     Attributes:
         state: the run's history, folded; the caller extends it between tasks.

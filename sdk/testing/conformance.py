@@ -1,23 +1,25 @@
 """The contracts every data store and serializer keeps, as suites to subclass.
 
-A third-party plug-in runs the same tests as the built-in ones::
+A third-party plug-in runs the same tests as the built-in ones:
 
-    import pytest
-    from swflow.stores import register_store
-    from swflow.testing import OutOfBandStoreConformance
+```python
+import pytest
+from swflow.stores import register_store
+from swflow.testing import OutOfBandStoreConformance
 
-    register_store(MemoryStore)
+register_store(MemoryStore)
 
-    class TestMemoryStore(OutOfBandStoreConformance):
-        @pytest.fixture
-        def store(self):
-            return MemoryStore()
+class TestMemoryStore(OutOfBandStoreConformance):
+    @pytest.fixture
+    def store(self):
+        return MemoryStore()
 
-        def overwrite(self, store, ref, data):  # reach behind the store's back
-            store.blobs[ref.location] = data
+    def overwrite(self, store, ref, data):  # reach behind the store's back
+        store.blobs[ref.location] = data
 
-        def remove(self, store, ref):
-            del store.blobs[ref.location]
+    def remove(self, store, ref):
+        del store.blobs[ref.location]
+```
 
 pytest collects the inherited ``test_*`` methods of a ``Test*`` subclass. The suites
 import pytest (and, for a serializer given ``values``, hypothesis) only when they run.

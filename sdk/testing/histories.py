@@ -3,13 +3,15 @@
 ``HistoryBuilder`` writes event dicts shaped exactly as SWF (and boto3) returns them,
 with ids and references as SWF assigns them. ``apply(decisions)`` records what SWF
 would write for a decision task's answer, so a test can drive a decider through many
-decision tasks::
+decision tasks:
 
-    history = HistoryBuilder("OrderWorkflow", input=[42])
-    result = decide(history.events, order_workflow)
-    history.apply(result.decisions)
-    history.complete_activity("a1", {"ok": True})
-    result = decide(history.events, order_workflow)
+```python
+history = HistoryBuilder("OrderWorkflow", input=[42])
+result = decide(history.events, order_workflow)
+history.apply(result.decisions)
+history.complete_activity("a1", {"ok": True})
+result = decide(history.events, order_workflow)
+```
 """
 
 from __future__ import annotations

@@ -39,9 +39,11 @@ _WATCH_INTERVAL = 1.0  # seconds between looks for activities that hang
 class DistributedActivityWorker(Worker[ActivityDefinition, dict[str, Any]]):
     """Serves ``@activity_task`` functions: poll, run, respond, forever.
 
-    Example::
+    Example:
 
-        DistributedActivityWorker(activity_task_a, concurrency=8).start()
+    ```python
+    DistributedActivityWorker(activity_task_a, concurrency=8).start()
+    ```
 
     Args:
         *functions: the ``@activity_task`` functions to serve.

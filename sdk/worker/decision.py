@@ -76,9 +76,11 @@ EXIT_STUCK = 70
 class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
     """Serves ``@decision_task`` functions: poll, replay, respond, forever.
 
-    Example::
+    Example:
 
-        DistributedDecisionWorker(decider_a).start()   # blocks until SIGTERM
+    ```python
+    DistributedDecisionWorker(decider_a).start()   # blocks until SIGTERM
+    ```
 
     Args:
         *functions: the ``@decision_task`` functions to serve.

@@ -44,9 +44,11 @@ _POLL_TIMEOUT = 10.0  # seconds a local long poll waits; the server releases it 
 class LocalDecisionWorker:
     """Runs workflows of ``decider`` to completion in this process.
 
-    Example::
+    Example:
 
-        LocalDecisionWorker(decider_a).start()       # -> 30
+    ```python
+    LocalDecisionWorker(decider_a).start()       # -> 30
+    ```
 
     Args:
         decider: a ``@decision_task`` function.
@@ -80,12 +82,14 @@ class LocalDecisionWorker:
 class LocalEnvironment:
     """An embedded devserver, plus workers that serve whatever runs on it.
 
-    For more than one run, signals, or a look at the history while it runs::
+    For more than one run, signals, or a look at the history while it runs:
 
-        with LocalEnvironment() as local:
-            run = local.start(approval, "order-1")
-            run.signal("approved", True)
-            print(run.result())
+    ```python
+    with LocalEnvironment() as local:
+        run = local.start(approval, "order-1")
+        run.signal("approved", True)
+        print(run.result())
+    ```
 
     Args:
         time_skipping: jump the clock to the next timer (or backoff) when nothing

@@ -39,11 +39,13 @@ def patched(change_id: str) -> bool:
     the new path). A run whose history already went past this point without the marker
     answers False (the old path). The answer stays the same for the whole run.
 
-    Example::
+    Example:
 
-        if swflow.patched("send-receipt"):
-            send_receipt(order)        # new runs
-        # old runs go on as they did
+    ```python
+    if swflow.patched("send-receipt"):
+        send_receipt(order)        # new runs
+    # old runs go on as they did
+    ```
 
     Later, once no run predating the change is open, use `deprecate_patch`.
     """
