@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 from PIL import Image
 
 from swflow.timeline import _COLOURS
+from tests.chromium import chromium
 from tests.cli.conftest import Swflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("workers")]
@@ -29,18 +28,9 @@ _FLAGS = [
 ]
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("SWFLOW_REQUIRE_BROWSER"):
-        pytest.fail("SWFLOW_REQUIRE_BROWSER is set but chromium is not installed")
-    pytest.skip("chromium is not installed here (.ci/run installs Debian's package)")
-
-
 def _browse(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [_chromium(), *_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
+        [chromium(), *_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,

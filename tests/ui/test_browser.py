@@ -5,34 +5,24 @@ timeline, cancel a run, and a screenshot that shows what the page says."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PIL import Image
 
+from tests.chromium import chromium
 from tests.ui import flows
 from tests.ui.conftest import Ui
 
 pytestmark = pytest.mark.browser
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("SWFLOW_REQUIRE_BROWSER"):
-        pytest.fail("SWFLOW_REQUIRE_BROWSER is set but chromium is not installed")
-    pytest.skip("chromium is not installed here (.ci/run installs Debian's package)")
-
-
 @pytest.fixture(scope="module")
 def page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
