@@ -13,7 +13,7 @@ from typing import Any
 
 from swflow.client import WorkflowClient
 from swflow.errors import ConfigurationError, SwflowError
-from swflow.payloads import PayloadCodec
+from swflow.payloads import PayloadCodec, parse_envelope
 from swflow.run_info import PAYLOAD_FIELDS, HistoryEvent, RunInfo
 
 __all__ = ["PREVIEW", "Filters", "Views"]
@@ -152,11 +152,21 @@ class Views:
             return f"<not decoded: {type(exc).__name__}: {exc}>"
 
     def _row(self, event: HistoryEvent) -> dict[str, Any]:
-        payloads = {
-            name: self.preview(event.attributes.get(name))
-            for name in PAYLOAD_FIELDS
-            if isinstance(event.attributes.get(name), str)
-        }
+        """An event's payloads: inline ones previewed, out-of-band ones fetched only on
+        demand (the expand link), so a page of history never reads a store."""
+        payloads: dict[str, Any] = {}
+        for name in PAYLOAD_FIELDS:
+            text = event.attributes.get(name)
+            if not isinstance(text, str):
+                continue
+            try:
+                envelope = parse_envelope(text)
+            except SwflowError:
+                envelope = None
+            if envelope is not None and not envelope.ref.inline:
+                payloads[name] = {"text": envelope.describe(), "truncated": True}
+            else:
+                payloads[name] = self.preview(text)
         return {"event": event, "summary": event.summary(), "payloads": payloads}
 
     def _traceback(self, event: HistoryEvent) -> str | None:

@@ -28,6 +28,7 @@ class Ui:
     url: str
     client: WorkflowClient
     runs: dict[str, Any]
+    codec: PayloadCodec
 
 
 @pytest.fixture(scope="module")
@@ -51,5 +52,6 @@ def ui() -> Iterator[Ui]:
             wait_until(lambda: len(waiting.history()) >= 4, what="the waiting run's first task")
             codec = PayloadCodec(cache_bytes=0, stores=(flows.STORE,))
             with UiServer(server.endpoint, codec=codec) as running:
-                yield Ui(running.url, client, {"done": done, "failed": failed, "waiting": waiting})
+                runs = {"done": done, "failed": failed, "waiting": waiting}
+                yield Ui(running.url, client, runs, codec)
     shutil.rmtree(flows.STORE.root, ignore_errors=True)

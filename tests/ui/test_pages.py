@@ -54,14 +54,18 @@ def test_a_failed_run_shows_its_reason_and_traceback_escaped(ui: Ui) -> None:
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text
 
 
-def test_payloads_are_previewed_and_expand_in_full(ui: Ui) -> None:
+def test_payloads_are_previewed_and_out_of_band_ones_fetched_on_demand(ui: Ui) -> None:
     run = ui.runs["done"]
     ids = {"domain": flows.DOMAIN, "workflow_id": "greeting-ada", "run_id": run.run_id}
+    reads = ui.codec.bytes_fetched
     text = _page(ui, "/ui/run", **ids)
-    assert "hello ada!" in text and "expand" in text and "COMPLETED" in text
-    closed = run.history()[-1].event_id
-    full = _page(ui, "/ui/payload", **ids, event=str(closed), field="result")
-    assert full.count("hello ada!") == 60  # from the local store it trusts
+    assert "hello ada!" in text and "expand" in text and "COMPLETED" in text  # inline result
+    assert "json/file" in text  # the activity's result: its envelope, not its bytes
+    assert ui.codec.bytes_fetched == reads  # a page of history never reads a store
+    activity = next(e for e in run.history() if e.event_type == "ActivityTaskCompleted")
+    full = _page(ui, "/ui/payload", **ids, event=str(activity.event_id), field="result")
+    assert full.count("hello ada!") == 60  # fetched now, from the local store it trusts
+    assert ui.codec.bytes_fetched > reads
     timeline = _page(ui, "/ui/timeline", **ids)
     assert "greet" in timeline
 
