@@ -95,6 +95,13 @@ def test_each_kms_fault_maps_to_its_named_error(code: str, error: type[Exception
     assert type(raised.value) is error and code in str(raised.value)
 
 
+def test_key_ids_may_be_kms_aliases_and_arns() -> None:
+    for key_id in ("alias/payloads_2026", "arn:aws:kms:eu-west-1:123456789012:key/1a2b-3c"):
+        text = _encode(AesGcmCodec({key_id: bytes(32)}))
+        assert parse_envelope(text).codecs.startswith(f"aesgcm:{key_id}:")
+        assert PayloadCodec(codecs=(AesGcmCodec({key_id: bytes(32)}),)).decode(text) == VALUE
+
+
 def test_static_keys_rotate_and_name_what_is_missing() -> None:
     old = AesGcmCodec({"2025": os.urandom(32)})
     text = _encode(old)
