@@ -41,6 +41,7 @@ __all__ = [
     "NO_DIGEST",
     "TRACE_LINE",
     "Envelope",
+    "codec_prefix",
     "field_token",
     "parse_envelope",
     "split_trace",
@@ -56,6 +57,11 @@ _HEX = frozenset("0123456789abcdef")
 _FIELDS = {1: 5, 2: 7}  # header fields per version
 TRACE_LINE = "swflow-trace "
 _TRACEPARENT = 55  # "00-" 32 hex "-" 16 hex "-" 2 hex
+
+
+def codec_prefix(serializer: str, field: str) -> str:
+    """The part of a version 2 header codecs bind: format, serializer and field token."""
+    return f"{MAGIC}2 {serializer} {field}"
 
 
 def split_trace(text: str) -> tuple[str | None, str]:
@@ -102,7 +108,7 @@ class Envelope:
     @property
     def prefix(self) -> str:
         """What codecs bind as their context: format, serializer and field."""
-        return f"{MAGIC}2 {self.serializer} {self.field}"
+        return codec_prefix(self.serializer, self.field)
 
     def to_text(self) -> str:
         """The envelope as it travels in an SWF field."""

@@ -21,6 +21,7 @@ from swflow.envelope import (
     ENVELOPE_VERSION,
     NO_DIGEST,
     Envelope,
+    codec_prefix,
     field_token,
     parse_envelope,
 )
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("swflow.payloads")
-_NO_REF = Ref("inline", "", 0)
 
 _UTF8_MAX_BYTES_PER_CHAR = 4
 DEFAULT_CACHE_BYTES = 64 * 2**20
@@ -206,8 +206,7 @@ class PayloadCodec:
         specs: list[str] = []
         token = field_token(field)
         if chain:
-            prefix = Envelope(serializer.spec, _NO_REF, field=token).prefix
-            specs, data = encode_chain(chain, data, prefix)
+            specs, data = encode_chain(chain, data, codec_prefix(serializer.spec, token))
         if isinstance(store, InlineDataStore) and len(data) > limit * _UTF8_MAX_BYTES_PER_CHAR:
             # Cannot fit however it is written: do not base64 megabytes to find out.
             raise PayloadTooLargeError(field=field, size=len(data), limit=limit, owner=owner)

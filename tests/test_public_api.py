@@ -164,6 +164,7 @@ FROZEN = {
         "NO_DIGEST",
         "TRACE_LINE",
         "Envelope",
+        "codec_prefix",
         "field_token",
         "parse_envelope",
         "split_trace",

@@ -17,8 +17,8 @@ from swflow.worker.decision import DistributedDecisionWorker
 from swflow.worker.json_logs import JsonLogFormatter
 from swflow.workflow.decorators import ActivityTask, WorkflowTask
 
-from .common import EXIT_USAGE, CliError, connection_options, import_target, load_tasks
-from .trust import trust_options, trusted_codecs
+from .common import EXIT_USAGE, CliError, connection_options, load_tasks
+from .trust import named_object, trust_options, trusted_codecs
 
 __all__ = ["decider", "default_db", "devserver", "worker"]
 
@@ -115,8 +115,7 @@ def _codec(spec: str | None) -> PayloadCodec | None:
     """The workers' payload codec: a PayloadCodec as named, or one with the codecs named."""
     if spec is None:
         return None
-    module, _, name = spec.partition(":")
-    found = getattr(import_target(module), name, None) if name else None
+    found = named_object(spec)
     return (
         found if isinstance(found, PayloadCodec) else PayloadCodec(codecs=trusted_codecs((spec,)))
     )

@@ -18,9 +18,15 @@ from swflow.stores import DataStore, LocalDataStore, S3DataStore
 
 from .common import import_target
 
-__all__ = ["trust_options", "trusted_codecs", "trusted_stores"]
+__all__ = ["named_object", "trust_options", "trusted_codecs", "trusted_stores"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def named_object(spec: str) -> Any:
+    """The object ``MODULE:NAME`` names (None when it names nothing)."""
+    module, _, name = spec.partition(":")
+    return getattr(import_target(module), name, None) if name else None
 
 
 def trusted_stores(
@@ -34,8 +40,7 @@ def trusted_stores(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--bucket") from None
     for spec in specs:
-        module, _, name = spec.partition(":")
-        store = getattr(import_target(module), name, None) if name else None
+        store = named_object(spec)
         if not isinstance(store, DataStore):
             raise click.BadParameter(
                 f"{spec} is not MODULE:NAME of a DataStore object", param_hint="--store"
@@ -49,8 +54,7 @@ def trusted_codecs(specs: tuple[str, ...]) -> tuple[Codec, ...]:
     codecs of a `PayloadCodec` (the one the workers are given)."""
     codecs: list[Codec] = []
     for spec in specs:
-        module, _, name = spec.partition(":")
-        found = getattr(import_target(module), name, None) if name else None
+        found = named_object(spec)
         if isinstance(found, PayloadCodec):
             found = found.codecs
         items = list(found) if isinstance(found, list | tuple) else [found]

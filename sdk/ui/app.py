@@ -133,8 +133,7 @@ class UiApp:
 
     def _timeline(self, query: dict[str, str]) -> str:
         domain, workflow_id, run_id = self._ids(query)
-        run = self.views.run(domain, workflow_id, run_id)
-        return render_timeline(run["events"], title=workflow_id)
+        return render_timeline(self.views.events(domain, workflow_id, run_id), title=workflow_id)
 
     def _confirm(self, query: dict[str, str]) -> str:
         action = query.get("action", "")

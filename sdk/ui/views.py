@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from swflow.client import WorkflowClient
+from swflow.client import WorkflowClient, WorkflowHandle
 from swflow.errors import ConfigurationError, SwflowError
 from swflow.payloads import PayloadCodec, parse_envelope
 from swflow.run_info import PAYLOAD_FIELDS, HistoryEvent, RunInfo
@@ -76,14 +76,13 @@ class Views:
 
     def run(self, domain: str, workflow_id: str, run_id: str) -> dict[str, Any]:
         """Everything the run page shows."""
-        handle = WorkflowClient(domain, client=self.swf, codec=self.codec).handle(
-            workflow_id, run_id or None
-        )
-        info = handle.describe()
-        events = handle.history()
-        described = self.swf.describe_workflow_execution(
+        handle = self._handle(domain, workflow_id, run_id)
+        answer = self.swf.describe_workflow_execution(
             domain=domain, execution={"workflowId": workflow_id, "runId": handle.run_id}
-        )["executionInfo"]
+        )  # one call: RunInfo, and the parent RunInfo does not carry
+        described = answer["executionInfo"]
+        info = RunInfo.from_swf(described, answer.get("openCounts"))
+        events = handle.history()
         first, last = events[0], events[-1]
         closing = last if info.status == "CLOSED" else None
         return {
@@ -104,16 +103,17 @@ class Views:
             "continued": closing.attributes.get("newExecutionRunId") if closing else None,
         }
 
+    def events(self, domain: str, workflow_id: str, run_id: str) -> list[HistoryEvent]:
+        """The run's history, payloads left undecoded (the timeline needs no more)."""
+        return self._handle(domain, workflow_id, run_id).history()
+
     def payload(self, domain: str, workflow_id: str, run_id: str, event_id: int, name: str) -> str:
         """One payload of one event, decoded in full (as JSON where it can be)."""
         if name not in PAYLOAD_FIELDS:
             raise ConfigurationError(
                 f"{name!r} is not a payload field ({', '.join(PAYLOAD_FIELDS)})"
             )
-        handle = WorkflowClient(domain, client=self.swf, codec=self.codec).handle(
-            workflow_id, run_id
-        )
-        for event in handle.history():
+        for event in self.events(domain, workflow_id, run_id):
             if event.event_id == event_id:
                 return _text(self._decoded(event.attributes.get(name)))
         raise ConfigurationError(f"no event {event_id} in run {run_id}")
@@ -122,9 +122,7 @@ class Views:
         self, domain: str, workflow_id: str, run_id: str, action: str, form: dict[str, str]
     ) -> None:
         """Signal, cancel or terminate the run (called for a confirmed POST only)."""
-        handle = WorkflowClient(domain, client=self.swf, codec=self.codec).handle(
-            workflow_id, run_id
-        )
+        handle = self._handle(domain, workflow_id, run_id)
         if action == "cancel":
             handle.cancel()
         elif action == "terminate":
@@ -135,6 +133,10 @@ class Views:
             handle.signal(form.get("name", ""), value)
         else:
             raise ConfigurationError(f"unknown action {action!r}")
+
+    def _handle(self, domain: str, workflow_id: str, run_id: str) -> WorkflowHandle:
+        client = WorkflowClient(domain, client=self.swf, codec=self.codec)
+        return client.handle(workflow_id, run_id or None)
 
     def preview(self, text: str | None) -> dict[str, Any] | None:
         """A payload decoded and cut to `PREVIEW` characters, or what went wrong."""
