@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from swflow import activity_task, decision_task
+from swflow import activity_task, decision_task, wait_all
 from swflow.serializers import MsgpackSerializer
 from swflow.stores import LocalDataStore
 
@@ -23,6 +23,11 @@ def chain(n: int) -> int:
     for _ in range(n):
         x = step(x).result
     return x
+
+
+@decision_task(swf_task_list="bench-deciders")
+def fanout(n: int) -> int:
+    return sum(wait_all(*(step(i) for i in range(n))).result)
 
 
 @activity_task(

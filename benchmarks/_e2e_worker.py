@@ -15,7 +15,7 @@ from swflow import DistributedActivityWorker, DistributedDecisionWorker
 def main() -> None:
     kind = sys.argv[1]
     worker = (
-        DistributedDecisionWorker(flows.chain, flows.a_to_b, flows.a_to_b_kib)
+        DistributedDecisionWorker(flows.chain, flows.fanout, flows.a_to_b, flows.a_to_b_kib)
         if kind == "deciders"
         else DistributedActivityWorker(
             flows.step, flows.produce, flows.produce_kib, flows.size_of, concurrency=8

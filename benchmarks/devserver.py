@@ -34,7 +34,7 @@ _PROBES = itertools.count()  # unique probe workflow ids
 
 
 @contextmanager
-def devserver(poll_timeout: str = "1") -> Iterator[tuple[str, int]]:
+def devserver(poll_timeout: str = "1", db: str = ":memory:") -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -44,9 +44,10 @@ def devserver(poll_timeout: str = "1") -> Iterator[tuple[str, int]]:
             "--port",
             str(port),
             "--db",
-            ":memory:",
+            db,
             "--poll-timeout",
             poll_timeout,
+            "--no-ui",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -69,7 +69,7 @@ def swf_client(
             "no AWS region configured for SWF: set AWS_DEFAULT_REGION (or a profile's "
             "region), or AWS_ENDPOINT_URL_SWF to use a devserver"
         ) from None
-    return cast("SWFClient", FaultMapping(raw))
+    return cast("SWFClient", FaultMapping(raw, direct=True))
 
 
 def devserver_client(endpoint: str, *, connections: int = 10) -> SWFClient:
@@ -77,16 +77,15 @@ def devserver_client(endpoint: str, *, connections: int = 10) -> SWFClient:
     behind the fault boundary."""
     import boto3
 
-    return swf_client(
-        boto3.session.Session().client(
-            "swf",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="devserver",
-            aws_secret_access_key="devserver",
-            config=_config(connections),
-        )
+    raw = boto3.session.Session().client(
+        "swf",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="devserver",
+        aws_secret_access_key="devserver",
+        config=_config(connections),
     )
+    return cast("SWFClient", FaultMapping(raw, direct=True))
 
 
 def _config(connections: int) -> Any:

@@ -31,6 +31,8 @@ from swflow.errors import (
     WorkflowExecutionAlreadyStartedFault,
 )
 
+from .direct import PLAIN_REPLIES, DirectLane
+
 __all__ = ["FAULTS", "FaultMapping", "fault_from"]
 
 FAULTS: dict[str, type[SwfFault]] = {
@@ -94,11 +96,21 @@ class FaultMapping:
 
     Attributes other than API calls (``meta``, ``exceptions``) are the client's own.
     Methods are looked up on every call, so a method replaced on the wrapped client
-    (a test's fault injection) is the one called.
+    (a test's fault injection) is the one called. With ``direct`` (clients swflow built
+    itself, with nothing hooked into them), the workers' per-task calls take the
+    `DirectLane` on the happy path, unless that method has been replaced.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, direct: bool = False) -> None:
         self.wrapped = client
+        lane = DirectLane(client) if direct else None
+        self._lane = lane if lane is not None and lane.usable else None
+
+    def direct(self, method: str) -> DirectLane | None:
+        """The lane for ``method``, if this client may take it."""
+        if self._lane is None or method in vars(self.wrapped):
+            return None
+        return self._lane
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.wrapped, name)
@@ -106,7 +118,18 @@ class FaultMapping:
             return lambda operation: _Paginator(attribute(operation))
         if name.startswith("_") or not callable(attribute) or name == "can_paginate":
             return attribute
+        lane = self.direct(name) if name in PLAIN_REPLIES else None
+        if lane is not None:
+            return _direct(lane, name, _mapped(attribute))
         return _mapped(attribute)
 
     def __repr__(self) -> str:
         return f"FaultMapping({self.wrapped!r})"
+
+
+def _direct(lane: DirectLane, name: str, whole: Callable[..., Any]) -> Callable[..., Any]:
+    def call(**params: Any) -> Any:
+        answer = lane.call(name, params)
+        return whole(**params) if answer is None else answer
+
+    return call

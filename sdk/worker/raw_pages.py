@@ -8,7 +8,8 @@ body aside and hands botocore an empty document; `swflow.worker.pages.parse_page
 just the fields the replay uses.
 
 The handler acts only inside `RawPolls.poll`, on the calling thread, so a client shared
-with other code answers every other call as usual.
+with other code answers every other call as usual. A client swflow built itself takes
+the `swflow.swf.direct.DirectLane` first, which brings the body with no parsing at all.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from swflow.swf.faults import FaultMapping
+
 from .pages import parse_page
 
 __all__ = ["RawPolls"]
 
 _EVENT = "before-parse.swf.PollForDecisionTask"
 _KEY = "swflowRawBody"
+_METHOD = "poll_for_decision_task"
 
 
 class RawPolls:
@@ -35,6 +39,10 @@ class RawPolls:
     def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
         """The response of ``poll_for_decision_task(**params)``, as `parse_page` reads it
         (events left raw with ``lazy``)."""
+        lane = self.client.direct(_METHOD) if isinstance(self.client, FaultMapping) else None
+        body = lane.body(_METHOD, params) if lane is not None else None
+        if body is not None:
+            return parse_page(body, lazy=lazy)
         self._active.on = True
         try:
             answer = self.client.poll_for_decision_task(**params)

@@ -58,18 +58,18 @@ class Recorder:
         self.fetched: list[int] = []  # events each decision task brought
         self.requests: list[int] = []  # PollForDecisionTask requests (pages) each one took
         self.warm: list[bool] = []
-        self._sent = 0
-        swf.meta.events.register("before-call.swf.PollForDecisionTask", self._count)
-
-    def _count(self, **_: Any) -> None:
-        self._sent += 1
 
     def decide_once(self, worker: DistributedDecisionWorker) -> bool:
-        sent = self._sent
-        task = worker.poll(DOMAIN, TASK_LIST)
+        pages: list[Any] = []  # every PollForDecisionTask request goes through polls.poll
+        poll = worker.polls.poll
+        worker.polls.poll = lambda **params: pages.append(params) or poll(**params)  # type: ignore[method-assign]
+        try:
+            task = worker.poll(DOMAIN, TASK_LIST)
+        finally:
+            del worker.polls.poll
         if task is None:
             return False
-        self.requests.append(self._sent - sent)
+        self.requests.append(len(pages))
         self.fetched.append(len(task.events))
         self.warm.append(task.history is not None)
         replayed: list[ExecutionState] = []

@@ -1,0 +1,189 @@
+"""The workers' per-task calls take `DirectLane` on the happy path: signed by botocore's
+SigV4 with the client's own keys, sent once on a kept-alive connection; anything else
+is made again through the whole client, which retries and raises SWF's fault.
+
+A real HTTP server on loopback records every request and answers as each test says.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import boto3
+import pytest
+
+from swflow.errors import UnknownResourceFault
+from swflow.swf import devserver_client, swf_client
+from swflow.swf.direct import DIRECT_OPERATIONS, PLAIN_REPLIES
+from swflow.swf.faults import FaultMapping
+from swflow.worker.raw_pages import RawPolls
+
+
+class Recorder(ThreadingHTTPServer):
+    """Answers each request with the next of ``answers`` (status, body, close), then 200."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict[str, Any]] = []
+        self.answers: list[tuple[int, bytes, bool]] = []
+        self.connections: set[tuple[str, int]] = set()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: Recorder
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.connections.add(self.client_address)
+        self.server.requests.append({"headers": dict(self.headers.items()), "body": body})
+        status, answer, close = (
+            self.server.answers.pop(0)
+            if self.server.answers
+            else (
+                200,
+                b'{"taskToken":"t","activityId":"a"}',
+                False,
+            )
+        )
+        if close:
+            self.close_connection = True
+            self.wfile.flush()
+            self.connection.shutdown(2)  # the reply never comes: a dropped connection
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[Recorder]:
+    recorder = Recorder()
+    thread = threading.Thread(target=recorder.serve_forever, daemon=True)
+    thread.start()
+    yield recorder
+    recorder.shutdown()
+    recorder.server_close()
+
+
+POLL = {"domain": "d", "taskList": {"name": "l"}, "identity": "me"}
+
+
+def test_a_per_task_call_is_one_signed_json_request(server: Recorder) -> None:
+    swf = devserver_client(server.endpoint)
+    answer = swf.poll_for_activity_task(**POLL)
+    assert answer == {"taskToken": "t", "activityId": "a"}
+    (request,) = server.requests
+    headers = request["headers"]
+    assert json.loads(request["body"]) == POLL
+    assert headers["X-Amz-Target"] == "SimpleWorkflowService.PollForActivityTask"
+    assert headers["Content-Type"] == "application/x-amz-json-1.0"
+    assert headers["User-Agent"].endswith("swflow-direct")
+    # botocore's SigV4, with the client's key, region and SWF's signing name
+    assert (
+        headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=devserver/")
+        and "/us-east-1/swf/aws4_request" in headers["Authorization"]
+    )
+    assert "X-Amz-Date" in headers
+
+
+def test_the_lane_keeps_one_connection_alive_per_thread(server: Recorder) -> None:
+    swf = devserver_client(server.endpoint)
+    for _ in range(5):
+        swf.respond_activity_task_completed(taskToken="t", result="r")
+    assert len(server.requests) == 5
+    assert len(server.connections) == 1
+
+
+def test_a_fault_is_asked_again_through_the_whole_client(server: Recorder) -> None:
+    fault = json.dumps(
+        {"__type": "com.amazonaws.swf.base.model#UnknownResourceFault", "message": "gone"}
+    ).encode()
+    server.answers = [(400, fault, False), (400, fault, False)]
+    swf = devserver_client(server.endpoint)
+    with pytest.raises(UnknownResourceFault, match="gone"):
+        swf.respond_activity_task_completed(taskToken="t", result="r")
+    lane, whole = server.requests
+    assert lane["headers"]["User-Agent"].endswith("swflow-direct")
+    assert not whole["headers"]["User-Agent"].endswith("swflow-direct")  # botocore's own
+
+
+def test_a_dropped_connection_is_retried_by_botocore_and_the_lane_reconnects(
+    server: Recorder,
+) -> None:
+    server.answers = [(200, b"", True)]  # the lane's request: no reply, connection closed
+    swf = devserver_client(server.endpoint)
+    assert swf.poll_for_activity_task(**POLL)["taskToken"] == "t"  # botocore's answer
+    assert swf.poll_for_activity_task(**POLL)["taskToken"] == "t"  # the lane, again
+    agents = [r["headers"]["User-Agent"].endswith("swflow-direct") for r in server.requests]
+    assert agents == [True, False, True]
+
+
+def test_a_decision_page_comes_raw_and_a_plain_call_keeps_botocores_datetimes(
+    server: Recorder,
+) -> None:
+    page = {
+        "taskToken": "t",
+        "startedEventId": 3,
+        "workflowExecution": {"workflowId": "w", "runId": "r"},
+        "workflowType": {"name": "wf", "version": "1"},
+        "events": [{"eventId": 1, "eventType": "WorkflowExecutionStarted", "eventTimestamp": 1.5}],
+    }
+    body = json.dumps(page).encode()
+    server.answers = [(200, body, False), (200, body, False)]
+    swf = devserver_client(server.endpoint)
+    raw = RawPolls(swf).poll(**POLL)
+    assert raw["events"][0]["eventTimestamp"] == 1.5  # parse_page's reading of the raw body
+    assert "poll_for_decision_task" in DIRECT_OPERATIONS
+    assert "poll_for_decision_task" not in PLAIN_REPLIES
+    shared = swf.poll_for_decision_task(**POLL)  # anyone else: botocore's answer, as ever
+    assert not isinstance(shared["events"][0]["eventTimestamp"], float)
+    assert [r["headers"]["User-Agent"].endswith("swflow-direct") for r in server.requests] == [
+        True,
+        False,
+    ]
+
+
+def test_a_method_replaced_on_the_client_is_the_one_called(server: Recorder) -> None:
+    swf = devserver_client(server.endpoint)
+    assert isinstance(swf, FaultMapping)
+    calls: list[dict[str, Any]] = []
+    swf.wrapped.respond_activity_task_completed = lambda **p: calls.append(p) or {}
+    swf.respond_activity_task_completed(taskToken="t", result="r")
+    assert calls == [{"taskToken": "t", "result": "r"}]
+    assert server.requests == []
+
+
+def test_a_client_given_by_the_user_never_takes_the_lane(server: Recorder) -> None:
+    raw = boto3.session.Session().client(
+        "swf",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="k",
+        aws_secret_access_key="s",
+    )
+    swf = swf_client(raw)  # its hooks and stubs are the user's: botocore answers every call
+    swf.poll_for_activity_task(**POLL)
+    (request,) = server.requests
+    assert not request["headers"]["User-Agent"].endswith("swflow-direct")
+
+
+def test_no_lane_through_a_proxy(server: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    swf = devserver_client(server.endpoint)
+    assert swf.direct("poll_for_activity_task") is None
