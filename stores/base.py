@@ -75,9 +75,14 @@ class PipelinedDigest:
         self._chunks.put(chunk)
 
     def hexdigest(self) -> str:
-        self._chunks.put(None)
-        self._thread.join()
+        self.close()
         return self._hasher.hexdigest()
+
+    def close(self) -> None:
+        """Let the helper thread end (after the chunks fed so far); idempotent."""
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
 
 
 def check_digest(digest: str) -> str:

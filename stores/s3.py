@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import re
 import threading
 from typing import Any
@@ -15,7 +15,7 @@ from swflow.errors import (
     UnsafeReferenceError,
 )
 
-from .base import DataStore, Ref, check_digest, sha256_hex, verify
+from .base import DataStore, PipelinedDigest, Ref, check_digest, sha256_hex, verify
 
 __all__ = ["S3DataStore"]
 
@@ -25,6 +25,9 @@ _CHECKSUMS_WHEN_REQUIRED = {
     "response_checksum_validation": "when_required",
 }
 _READ_CHUNK = 2**20
+# Reads of larger objects fetch parts of this size, this many at once.
+_PART = 8 * 2**20
+_PARTS_AT_ONCE = 4
 # One PUT up to this size; beyond it s3fs uploads parts concurrently.
 _SINGLE_PUT_LIMIT = 256 * 2**20
 
@@ -112,17 +115,53 @@ class S3DataStore(DataStore):
         return verify(ref, data, digest)
 
     async def _read_hashing(self, filesystem: Any, key: str, size: int) -> tuple[bytes, str]:
-        """One GET of at most ``size + 1`` bytes, hashed chunk by chunk as it arrives.
+        """The object in parts fetched concurrently, hashed in order as they arrive.
 
-        The object's size is checked from the response headers before its body is
-        read, and the ranged GET bounds what a longer object could make us download.
-        Runs on s3fs's event loop; ``_call_s3`` maps S3 errors to OSErrors as
-        ``cat_file`` does.
+        The first ranged GET brings the first part and the object's size (checked before
+        anything else is read) and ETag; the other parts are GETs of the same ETag
+        (``IfMatch``), at most `_PARTS_AT_ONCE` in flight. Ranges bound what a longer
+        object could make us download. The sha256 runs on a helper thread
+        (`PipelinedDigest`) while later parts download. Runs on s3fs's event loop;
+        ``_call_s3`` maps S3 errors to OSErrors as ``cat_file`` does.
         """
-        ranged = {"Range": f"bytes=0-{size}"} if size else {}  # +1 byte: longer is caught
+        first_end = min(size, _PART) - 1 if size > _PART else size  # +1 byte: longer is caught
+        first, etag = await self._part(filesystem, key, 0, first_end, size=size, etag=None)
+        digest = PipelinedDigest()
+        try:
+            digest.feed(first)
+            if size <= _PART:
+                return first, digest.hexdigest()
+            starts = range(_PART, size, _PART)
+            gate = asyncio.Semaphore(_PARTS_AT_ONCE)
+
+            async def part(start: int) -> bytes:
+                async with gate:
+                    end = min(start + _PART, size) - 1
+                    return (await self._part(filesystem, key, start, end, size=size, etag=etag))[0]
+
+            parts: list[bytes] = [first]
+            tasks = [asyncio.ensure_future(part(start)) for start in starts]
+            try:
+                for task in tasks:  # in order: each is hashed as soon as those before it are
+                    parts.append(await task)
+                    digest.feed(parts[-1])
+            finally:
+                for task in tasks:
+                    task.cancel()
+            return b"".join(parts), digest.hexdigest()
+        finally:
+            digest.close()
+
+    async def _part(
+        self, filesystem: Any, key: str, start: int, end: int, *, size: int, etag: str | None
+    ) -> tuple[bytes, str | None]:
+        """Bytes ``start..end`` of the object (its ETag with them), which must be ``size``
+        bytes long."""
+        ranged = {"Range": f"bytes={start}-{end}"} if size else {}
+        if etag is not None:
+            ranged["IfMatch"] = etag  # every part from one version of the object
         response = await filesystem._call_s3("get_object", Bucket=self.bucket, Key=key, **ranged)
         body = response["Body"]
-        hasher = hashlib.sha256()
         chunks = []
         try:
             total = _object_size(response)
@@ -131,14 +170,13 @@ class S3DataStore(DataStore):
                     f"payload at s3://{self.bucket}/{key} has {total:,} bytes, the reference "
                     f"says {size:,}: refused unread"
                 )
-            read = 0
-            while read <= size and (chunk := await body.read(_READ_CHUNK)):
+            read, limit = 0, end - start + 1
+            while read <= limit and (chunk := await body.read(_READ_CHUNK)):
                 read += len(chunk)
-                hasher.update(chunk)
                 chunks.append(chunk)
         finally:
             body.close()
-        return b"".join(chunks), hasher.hexdigest()
+        return b"".join(chunks) if len(chunks) != 1 else chunks[0], response.get("ETag")
 
     def _checked_key(self, ref: Ref) -> str:
         key = self._key(check_digest(ref.sha256))

@@ -220,3 +220,39 @@ def test_missing_s3fs_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(MissingDependencyError, match=r"pip install 'swflow\[s3\]'") as caught:
         store.put(b"data")
     assert isinstance(caught.value, ImportError)
+
+
+def test_a_large_s3_payload_is_read_in_concurrent_ranged_parts_of_one_version(
+    s3_bucket: str, s3_options: dict[str, Any], s3_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swflow.stores.s3 as s3_module
+
+    monkeypatch.setattr(s3_module, "_PART", 1000)
+    store = S3DataStore(s3_bucket, prefix="parts/", **s3_options)
+    data = bytes(range(256)) * 20  # 5,120 bytes: six parts
+    ref = store.put(data)
+    gets: list[dict[str, Any]] = []
+    call = store.filesystem._call_s3
+
+    async def counted(method: str, **params: Any) -> Any:
+        if method == "get_object":
+            gets.append(params)
+        return await call(method, **params)
+
+    monkeypatch.setattr(store.filesystem, "_call_s3", counted)
+    assert store.get(ref) == data
+    assert [g["Range"] for g in gets] == [
+        f"bytes={n}-{min(n + 1000, 5120) - 1}" for n in range(0, 5120, 1000)
+    ]
+    assert "IfMatch" not in gets[0] and len({g["IfMatch"] for g in gets[1:]}) == 1
+    # the same size, other bytes: the parts assemble, the sha256 refuses them
+    key = ref.location.removeprefix(f"s3://{s3_bucket}/")
+    s3_client.put_object(Bucket=s3_bucket, Key=key, Body=data[::-1])
+    with pytest.raises(PayloadCorruptError, match="does not match its sha256"):
+        store.get(ref)
+    # longer: refused from the first part's Content-Range, before the rest is fetched
+    gets.clear()
+    s3_client.put_object(Bucket=s3_bucket, Key=key, Body=data + b"!")
+    with pytest.raises(PayloadCorruptError, match="refused unread"):
+        store.get(ref)
+    assert len(gets) == 1
