@@ -7,6 +7,7 @@ the rest. Durations are whole seconds (or ``"NONE"``) as SWF expects them: strin
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, ClassVar
 
 from .vocabulary import decision_attributes_key
@@ -47,6 +48,7 @@ def duration(value: Duration) -> str | None:
     return str(value)
 
 
+@cache
 def camel(name: str) -> str:
     """SWF's name for a snake_cased field: ``task_list`` -> ``taskList``."""
     head, *rest = name.split("_")
@@ -63,24 +65,30 @@ class Decision:
 
     def to_swf(self) -> dict[str, Any]:
         attributes: dict[str, Any] = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for name, key in _layout(type(self)):
+            value = getattr(self, name)
             if value is None:
                 continue
-            if field.name in self._DURATIONS:
+            if name in self._DURATIONS:
                 value = duration(value)
-            elif field.name == "task_priority":
+            elif name == "task_priority":
                 value = str(value)
             elif isinstance(value, tuple):  # tag lists: SWF's JSON has lists
                 value = list(value)
-            if field.name in self._NESTED:
-                value = {self._NESTED[field.name]: value}
-            attributes[camel(field.name)] = value
+            if name in self._NESTED:
+                value = {self._NESTED[name]: value}
+            attributes[key] = value
         return {"decisionType": self.decision_type, self.attributes_key: attributes}
 
     @property
     def attributes_key(self) -> str:
         return decision_attributes_key(self.decision_type)
+
+
+@cache
+def _layout(kind: type[Decision]) -> tuple[tuple[str, str], ...]:
+    """A decision class's fields, each with SWF's name for it (computed once a class)."""
+    return tuple((field.name, camel(field.name)) for field in fields(kind))
 
 
 TIMEOUT_FIELDS = frozenset(

@@ -76,10 +76,11 @@ class DirectLane:
     def body(self, method: str, params: dict[str, Any]) -> bytes | None:
         """The 200 response's body for ``method(**params)``; None when anything else
         happened (the whole client then answers: it retries and raises SWF's fault)."""
+        body = json.dumps(params, separators=(",", ":")).encode()
         request = self._request(
             method="POST",
             url=self._url,
-            data=json.dumps(params, separators=(",", ":")).encode(),
+            data=body,
             headers={
                 "X-Amz-Target": _TARGET + DIRECT_OPERATIONS[method],
                 "Content-Type": "application/x-amz-json-1.0",
@@ -91,7 +92,7 @@ class DirectLane:
             frozen = self._credentials.get_frozen_credentials()
             self._auth(frozen, self._service, self._region).add_auth(request)
             connection = self._connection()
-            connection.request("POST", self._path, request.body, dict(request.headers.items()))
+            connection.request("POST", self._path, body, dict(request.headers.items()))
             response = connection.getresponse()
             content = response.read()
         except Exception:  # any failure: the whole client retries and reports it
