@@ -6,7 +6,8 @@ Both servers run in their own processes on 127.0.0.1 and are driven by the same 
 code: decision round trips per second (poll + respond), GetWorkflowExecutionHistory
 latency for 100 / 1,000 / 10,000-event histories, the CPU an idle long poll costs the
 devserver, what 1,000 parked long polls cost it (threads, memory, CPU), and devserver
-latency as closed workflows accumulate (100 -> 10,000).
+latency as closed workflows accumulate (100 -> 10,000); and the devserver alone under 1, 4
+and 8 client processes sharing a task list: round trips/s and p99 latency.
 """
 
 from __future__ import annotations
@@ -83,12 +84,12 @@ def setup(swf: Any) -> None:
     )
 
 
-def start(swf: Any, workflow_id: str) -> str:
+def start(swf: Any, workflow_id: str, task_list: str = "decisions") -> str:
     run_id: str = swf.start_workflow_execution(
         domain=DOMAIN,
         workflowId=workflow_id,
         workflowType={"name": "wf", "version": "1"},
-        taskList={"name": "decisions"},
+        taskList={"name": task_list},
         executionStartToCloseTimeout="86400",
         taskStartToCloseTimeout="300",
         childPolicy="TERMINATE",
@@ -113,6 +114,56 @@ def round_trips_per_second(swf: Any, count: int, tag: str) -> float:
             ],
         )
     return count / (time.perf_counter() - began)
+
+
+def _client_process(endpoint: str, task_list: str, trips: int, go: Any, out: Any) -> None:
+    """One client process of `many_clients`: ``trips`` poll + respond, each timed."""
+    swf = client(endpoint)
+    swf.describe_domain(name=DOMAIN)  # connected before the clock starts
+    out.put(None)
+    go.wait()
+    latencies = []
+    for _ in range(trips):
+        began = time.perf_counter()
+        task = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": task_list})
+        swf.respond_decision_task_completed(taskToken=task["taskToken"], decisions=[COMPLETE])
+        latencies.append(time.perf_counter() - began)
+    out.put(latencies)
+
+
+COMPLETE = {
+    "decisionType": "CompleteWorkflowExecution",
+    "completeWorkflowExecutionDecisionAttributes": {"result": "ok"},
+}
+
+
+def many_clients(endpoint: str, clients: int, trips: int) -> tuple[float, float]:
+    """Decision round trips/s and p99 round-trip seconds, ``clients`` processes sharing
+    one task list, ``trips`` round trips in all."""
+    import multiprocessing
+
+    swf, task_list = client(endpoint), f"many-{clients}"
+    for n in range(trips):
+        start(swf, f"{task_list}-{n}", task_list)
+    context = multiprocessing.get_context("spawn")
+    go, out = context.Event(), context.Queue()
+    processes = [
+        context.Process(
+            target=_client_process, args=(endpoint, task_list, trips // clients, go, out)
+        )
+        for _ in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:  # every process has imported boto3 and connected
+        assert out.get(timeout=120) is None
+    began = time.perf_counter()
+    go.set()
+    latencies = sorted(x for _ in processes for x in out.get(timeout=600))
+    elapsed = time.perf_counter() - began
+    for process in processes:
+        process.join()
+    return len(latencies) / elapsed, latencies[int(0.99 * (len(latencies) - 1))]
 
 
 def history_latency(swf: Any, events: int, runs: int, tag: str, budget: float) -> float | None:
@@ -246,6 +297,16 @@ def main() -> None:
         setup(theirs)
         mine, other = (round_trips_per_second(c, trips, "rt") for c in (ours, theirs))
         row("decision round trips/s", f"{mine:,.0f}", f"{other:,.0f}", f"{mine / other:.1f}x")
+        many = {n: many_clients(endpoint, n, trips * 4) for n in (1, 4, 8)}
+        for n, (rate, p99) in many.items():
+            print(
+                f"devserver, {n} client process{'es' if n > 1 else ''}: {rate:,.0f} decision "
+                f"round trips/s, p99 {p99 * 1e3:.1f} ms",
+                flush=True,
+            )
+        scale = many[8][0] / many[1][0]
+        met = "met" if scale >= 2 else "NOT met"
+        print(f"8 clients / 1 client: {scale:.2f}x (target >= 2x: {met})")
         for size in sizes:
             mine_h = history_latency(ours, size, args.runs, "d", BUILD_BUDGET)
             other_h = history_latency(theirs, size, args.runs, "m", BUILD_BUDGET)

@@ -277,25 +277,25 @@ def main() -> None:
         f"{platform.python_version()}, {os.cpu_count()} cores; 1 decider and 2 activity "
         f"processes a side; rounds interleaved"
     )
-    with devserver("2", db=str(Path(root) / "swf.db")) as (endpoint, pid):
-        with environment(root, endpoint) as env:
-            swf = client(endpoint)
-            swf.register_domain(name=DOMAIN, workflowExecutionRetentionPeriodInDays="1")
-            sides: list[Side] = [Swflow(env), Simpleflow(env, swf)]
-            try:
-                for side in sides:
-                    warm(side, swf)
-                worst = [float("inf"), float("inf")]
-                for shape in shapes:
-                    rounds: dict[str, list[dict[str, float]]] = {"swflow": [], "simpleflow": []}
-                    for n in range(options.rounds):
-                        for side in sides if n % 2 == 0 else sides[::-1]:
-                            rounds[side.name].append(measure(side, shape, swf, pid))
-                    throughput, decider = report(shape, rounds)
-                    worst = [min(worst[0], throughput), min(worst[1], decider)]
-            finally:
-                for side in sides:
-                    side.workers.stop()
+    database = str(Path(root) / "swf.db")
+    with devserver("2", db=database) as (endpoint, pid), environment(root, endpoint) as env:
+        swf = client(endpoint)
+        swf.register_domain(name=DOMAIN, workflowExecutionRetentionPeriodInDays="1")
+        sides: list[Side] = [Swflow(env), Simpleflow(env, swf)]
+        try:
+            for side in sides:
+                warm(side, swf)
+            worst = [float("inf"), float("inf")]
+            for shape in shapes:
+                rounds: dict[str, list[dict[str, float]]] = {"swflow": [], "simpleflow": []}
+                for n in range(options.rounds):
+                    for side in sides if n % 2 == 0 else sides[::-1]:
+                        rounds[side.name].append(measure(side, shape, swf, pid))
+                throughput, decider = report(shape, rounds)
+                worst = [min(worst[0], throughput), min(worst[1], decider)]
+        finally:
+            for side in sides:
+                side.workers.stop()
     met = "met" if worst[0] >= 5 and worst[1] >= 10 else "NOT met"
     print(
         f"\npeer ratio: throughput {worst[0]:.1f}x, decider CPU {worst[1]:.1f}x "

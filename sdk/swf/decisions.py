@@ -85,10 +85,15 @@ class Decision:
         return decision_attributes_key(self.decision_type)
 
 
-@cache
 def _layout(kind: type[Decision]) -> tuple[tuple[str, str], ...]:
     """A decision class's fields, each with SWF's name for it (computed once a class)."""
-    return tuple((field.name, camel(field.name)) for field in fields(kind))
+    layout = _LAYOUTS.get(kind)
+    if layout is None:
+        layout = _LAYOUTS[kind] = tuple((f.name, camel(f.name)) for f in fields(kind))
+    return layout
+
+
+_LAYOUTS: dict[type[Decision], tuple[tuple[str, str], ...]] = {}
 
 
 TIMEOUT_FIELDS = frozenset(
