@@ -6,6 +6,9 @@ Times raw PollForDecisionTask JSON text -> simpleflow History -> Executor.replay
 prints one JSON line: median seconds and the decision types produced. The body is
 read with the standard library's json (the default), or with botocore's response
 parser for the SWF operation: what simpleflow's boto3 client really runs.
+
+Its workflows (Seq, Par) are also what simpleflow's own decider and worker processes
+serve in `peer_end_to_end.py`, which finds this module on PYTHONPATH.
 """
 
 import json

@@ -40,8 +40,9 @@ from devserver import client, devserver  # noqa: E402
 from replay import simpleflow_python  # noqa: E402
 
 DOMAIN = "bench"
-SF_DECISIONS, SF_ACTIVITIES = "peer-sf-deciders", "peer-sf-activities"
-SF_TYPES = {"chain": "peer_chain", "fanout": "peer_fanout"}
+# simpleflow's side serves the workflows of _simpleflow_replay.py (Seq, Par) and its lists
+SF_DECISIONS, SF_ACTIVITIES = "decisions", "activities"
+SF_TYPES = {"chain": "seq", "fanout": "par"}
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,10 @@ class Simpleflow(Side):
         self.swf = swf
         for name in SF_TYPES.values():
             _register(swf.register_workflow_type, name=name, version="1.0")
-        _register(swf.register_activity_type, name="_peer_simpleflow_flows.step", version="1.0")
+        _register(swf.register_activity_type, name="_simpleflow_replay.increment", version="1.0")
         binary = str(simpleflow_python().parent / "simpleflow")
         common = ["--domain", DOMAIN, "--log-level", "WARNING", "--nb-processes", "1"]
-        flows = ["_peer_simpleflow_flows.Chain", "_peer_simpleflow_flows.Fanout"]
+        flows = ["_simpleflow_replay.Seq", "_simpleflow_replay.Par"]
         self.workers = Workers(
             [binary, "decider.start", *common, "--task-list", SF_DECISIONS, *flows],
             [[binary, "worker.start", *common, "--task-list", SF_ACTIVITIES]] * 2,
