@@ -103,8 +103,7 @@ class FaultMapping:
 
     def __init__(self, client: Any, *, direct: bool = False) -> None:
         self.wrapped = client
-        lane = DirectLane(client) if direct else None
-        self._lane = lane if lane is not None and lane.usable else None
+        self._lane = _lane_for(client) if direct else None
 
     def direct(self, method: str) -> DirectLane | None:
         """The lane for ``method``, if this client may take it."""
@@ -125,6 +124,16 @@ class FaultMapping:
 
     def __repr__(self) -> str:
         return f"FaultMapping({self.wrapped!r})"
+
+
+def _lane_for(client: Any) -> DirectLane | None:
+    """The client's lane, or None where it cannot take one (or a botocore release moved
+    the parts it is built from: then every call simply goes through botocore)."""
+    try:
+        lane = DirectLane(client)
+    except AttributeError:
+        return None
+    return lane if lane.usable else None
 
 
 def _direct(lane: DirectLane, name: str, whole: Callable[..., Any]) -> Callable[..., Any]:

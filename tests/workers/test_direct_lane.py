@@ -187,3 +187,16 @@ def test_no_lane_through_a_proxy(server: Recorder, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("no_proxy", raising=False)
     swf = devserver_client(server.endpoint)
     assert swf.direct("poll_for_activity_task") is None
+
+
+def test_a_client_missing_the_parts_of_a_lane_goes_through_botocore(server: Recorder) -> None:
+    raw = boto3.session.Session().client(
+        "swf",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="k",
+        aws_secret_access_key="s",
+    )
+    del raw._request_signer._credentials  # as if a botocore release had renamed it
+    swf = FaultMapping(raw, direct=True)
+    assert swf.direct("poll_for_activity_task") is None
