@@ -21,7 +21,7 @@ from swflow.serializers import ProtobufSerializer, Serializer
 from swflow.workflow.decorators import ActivityDefinition, TaskDefinition
 from swflow.workflow.promise import Promise
 
-from .envelope import split_trace
+from .envelope import is_self_contained, split_trace
 from .errors import SerializationError
 from .payloads import Channel, PayloadCodec, parse_envelope
 
@@ -54,6 +54,8 @@ def resolved_promise(
     promise.envelope = envelope
 
     def decode() -> Any:
+        if is_self_contained(envelope):  # no I/O to exempt: spare the context manager
+            return codec.decode(envelope, expect=expect, field=field)
         with exempt():
             return codec.decode(envelope, expect=expect, field=field)
 

@@ -43,6 +43,7 @@ __all__ = [
     "Envelope",
     "codec_prefix",
     "field_token",
+    "is_self_contained",
     "parse_envelope",
     "split_trace",
     "with_trace",
@@ -127,6 +128,17 @@ class Envelope:
         where = "" if self.ref.inline else f" at {self.ref.location}"
         chain = "".join(f"+{spec}" for spec in self.codecs.split(",") if spec)
         return f"{self.serializer}{chain}/{self.ref.scheme} {self.ref.size:,} B{where}"
+
+
+def is_self_contained(text: str) -> bool:
+    """Whether decoding ``text`` needs no store and no codec: a version 1 inline payload
+    (text or base64), or legacy plain JSON. (Cheap: the replay asks it of every result it reads.)"""
+    if text.startswith(_INLINE_JSON) or not text.startswith(MAGIC):
+        return True
+    return text.startswith(f"{MAGIC}1 ") and text.split(" ", 3)[2:3] in (["inline"], ["base64"])
+
+
+_INLINE_JSON = f"{MAGIC}1 json inline "  # the common case, answered by one comparison
 
 
 def parse_envelope(text: str) -> Envelope:

@@ -319,3 +319,21 @@ def test_parsing_an_envelope_reads_nothing(tmp_path: Path) -> None:
     assert envelope.describe().startswith("json/file 3 B at ")
     assert envelope.to_text() == text
     assert store.gets == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "contained"),
+    [
+        ("swflow/1 json inline 3 -\n123", True),
+        ("swflow/1 msgpack base64 4 -\nkQE=", True),
+        ('{"legacy": "plain JSON"}', True),
+        ("swflow/1 json s3 3 " + "a" * 64 + "\ns3://b/k", False),
+        ("swflow/1 json file 3 " + "a" * 64 + "\n/tmp/x", False),
+        ("swflow/2 json zstd:3 result inline 3 -\nxyz", False),  # a codec runs
+        ("swflow/1", False),
+    ],
+)
+def test_only_a_v1_inline_payload_is_self_contained(text: str, contained: bool) -> None:
+    from swflow.envelope import is_self_contained
+
+    assert is_self_contained(text) is contained
