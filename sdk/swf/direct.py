@@ -8,8 +8,8 @@ request and response objects, the response parser, urllib3's pool bookkeeping.
 
 `DirectLane` keeps what matters and takes it from the client itself: its endpoint, its
 credentials (refreshed as botocore refreshes them), botocore's SigV4 signer, its CA
-bundle and timeouts. It writes the JSON body and sends it on a keep-alive connection
-of the calling thread (the standard library's ``http.client``, TLS included).
+bundle and timeouts. It writes the JSON body (msgspec) and sends it on a keep-alive
+connection of the calling thread (the standard library's ``http.client``, TLS included).
 
 Anything but a 200 (a fault, throttling, a dropped connection) is not handled here: the
 call is made again through the whole client, which retries, parses the error and
@@ -20,11 +20,12 @@ not used where the client needs more than it does (a proxy, a client certificate
 from __future__ import annotations
 
 import http.client
-import json
 import ssl
 import threading
 from typing import Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 __all__ = ["DIRECT_OPERATIONS", "PLAIN_REPLIES", "DirectLane"]
 
@@ -44,6 +45,8 @@ PLAIN_REPLIES = frozenset(DIRECT_OPERATIONS) - {"poll_for_decision_task"}
 timestamps botocore turns into datetimes: only `RawPolls` takes its raw body)."""
 
 _TARGET = "SimpleWorkflowService."
+_encode = msgspec.json.Encoder().encode  # ~9x json.dumps on a 20-decision body
+_decode = msgspec.json.Decoder().decode
 
 
 class DirectLane:
@@ -76,19 +79,19 @@ class DirectLane:
     def body(self, method: str, params: dict[str, Any]) -> bytes | None:
         """The 200 response's body for ``method(**params)``; None when anything else
         happened (the whole client then answers: it retries and raises SWF's fault)."""
-        body = json.dumps(params, separators=(",", ":")).encode()
-        request = self._request(
-            method="POST",
-            url=self._url,
-            data=body,
-            headers={
-                "X-Amz-Target": _TARGET + DIRECT_OPERATIONS[method],
-                "Content-Type": "application/x-amz-json-1.0",
-                "User-Agent": self._user_agent,
-            },
-        )
         connection = None
         try:
+            body = _encode(params)  # text botocore could send (lone surrogates): it will
+            request = self._request(
+                method="POST",
+                url=self._url,
+                data=body,
+                headers={
+                    "X-Amz-Target": _TARGET + DIRECT_OPERATIONS[method],
+                    "Content-Type": "application/x-amz-json-1.0",
+                    "User-Agent": self._user_agent,
+                },
+            )
             frozen = self._credentials.get_frozen_credentials()
             self._auth(frozen, self._service, self._region).add_auth(request)
             connection = self._connection()
@@ -108,7 +111,7 @@ class DirectLane:
         content = self.body(method, params)
         if content is None:
             return None
-        answer: dict[str, Any] = json.loads(content) if content.strip() else {}
+        answer: dict[str, Any] = _decode(content) if content.strip() else {}
         return answer
 
     def _connection(self) -> http.client.HTTPConnection:

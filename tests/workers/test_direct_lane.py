@@ -200,3 +200,19 @@ def test_a_client_missing_the_parts_of_a_lane_goes_through_botocore(server: Reco
     del raw._request_signer._credentials  # as if a botocore release had renamed it
     swf = FaultMapping(raw, direct=True)
     assert swf.direct("poll_for_activity_task") is None
+
+
+def test_text_the_lane_cannot_write_is_sent_by_botocore(server: Recorder) -> None:
+    swf = devserver_client(server.endpoint)
+    swf.respond_activity_task_failed(taskToken="t", reason="r", details="lone \ud800 surrogate")
+    (request,) = server.requests  # no UTF-8 for it: botocore's JSON escapes it
+    assert not request["headers"]["User-Agent"].endswith("swflow-direct")
+    assert json.loads(request["body"])["details"] == "lone \ud800 surrogate"
+
+
+def test_non_ascii_text_travels_the_lane_as_utf8(server: Recorder) -> None:
+    swf = devserver_client(server.endpoint)
+    swf.respond_activity_task_completed(taskToken="t", result="café ☕ 𝄞")
+    (request,) = server.requests
+    assert request["headers"]["User-Agent"].endswith("swflow-direct")
+    assert json.loads(request["body"].decode("utf-8"))["result"] == "café ☕ 𝄞"
