@@ -79,6 +79,17 @@ def server() -> Iterator[Recorder]:
     recorder.server_close()
 
 
+def _boto3_client(server: Recorder) -> Any:
+    """A plain boto3 SWF client for ``server``, built by the test, not by swflow."""
+    return boto3.session.Session().client(
+        "swf",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="k",
+        aws_secret_access_key="s",
+    )
+
+
 POLL = {"domain": "d", "taskList": {"name": "l"}, "identity": "me"}
 
 
@@ -168,13 +179,7 @@ def test_a_method_replaced_on_the_client_is_the_one_called(server: Recorder) -> 
 
 
 def test_a_client_given_by_the_user_never_takes_the_lane(server: Recorder) -> None:
-    raw = boto3.session.Session().client(
-        "swf",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="k",
-        aws_secret_access_key="s",
-    )
+    raw = _boto3_client(server)
     swf = swf_client(raw)  # its hooks and stubs are the user's: botocore answers every call
     swf.poll_for_activity_task(**POLL)
     (request,) = server.requests
@@ -190,13 +195,7 @@ def test_no_lane_through_a_proxy(server: Recorder, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_client_missing_the_parts_of_a_lane_goes_through_botocore(server: Recorder) -> None:
-    raw = boto3.session.Session().client(
-        "swf",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="k",
-        aws_secret_access_key="s",
-    )
+    raw = _boto3_client(server)
     del raw._request_signer._credentials  # as if a botocore release had renamed it
     swf = FaultMapping(raw, direct=True)
     assert swf.direct("poll_for_activity_task") is None
