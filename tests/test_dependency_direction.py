@@ -126,6 +126,7 @@ def _imports_of(package: str) -> dict[str, set[str]]:
             "swflow.ui",
             (
                 "swflow.ui",
+                "swflow.asgi_server",
                 "swflow.client",
                 "swflow.errors",
                 "swflow.payloads",
@@ -139,6 +140,7 @@ def _imports_of(package: str) -> dict[str, set[str]]:
             # botocore's service model: the devserver validates requests against it
             (
                 "swflow.devserver",
+                "swflow.asgi_server",
                 "swflow.swf.vocabulary",
                 "swflow.errors",
                 "botocore.loaders",

@@ -9,18 +9,13 @@ a thread) until a task lands on their list.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import os
-import socket
-import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
+from swflow.asgi_server import AsgiServer
 
 from .engine import Engine
 from .faults import Fault
@@ -95,63 +90,38 @@ class SwfHttpFront:
     def __init__(self, address: tuple[str, int], dispatch: Dispatch, engine: Engine) -> None:
         self.dispatch = dispatch
         self.engine = engine
-        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        self.socket = socket.socket(family, socket.SOCK_STREAM)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(address)
-        self.socket.listen(BACKLOG)  # connections queue from now on, before the loop runs
-        self.server_address: tuple[str, int] = self.socket.getsockname()[:2]
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
+        self._server = AsgiServer(
+            self,
+            address,
+            name="swflow-devserver-http",
+            log=log,
+            backlog=BACKLOG,
+            on_stop=lambda: self._wake(list(self._waiters)),  # waiting polls answer at once
+            keep_alive_timeout=IDLE_TIMEOUT,
+            read_timeout=int(engine.poll_timeout + 30),  # no byte at all for this long
+            h11_max_incomplete_size=16 * 1024,  # request line and headers
+        )
+        self.server_address = self._server.address
+        self._thread = self._server.thread
         self._waiters: dict[tuple[str, str, str], list[asyncio.Future[None]]] = {}
-        self._thread = threading.Thread(target=self._serve, name="swflow-devserver-http")
-        self._thread.daemon = True
         engine.on_enqueue = self._enqueued
 
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
         """Answer waiting polls at once, then close every connection."""
-        with contextlib.suppress(RuntimeError):  # the loop already closed
-            self._loop.call_soon_threadsafe(self._shut_down)  # queued if not running yet
-        if self._thread.is_alive():
-            self._thread.join(10)
-        self.socket.close()
-
-    def _shut_down(self) -> None:
-        self._wake(list(self._waiters))
-        if self._stop is not None:
-            self._stop.set()
-
-    def _serve(self) -> None:
-        config = Config()
-        config.bind = [f"fd://{os.dup(self.socket.fileno())}"]  # Hypercorn closes its own
-        config.backlog = BACKLOG
-        config.keep_alive_timeout = IDLE_TIMEOUT
-        config.read_timeout = int(self.engine.poll_timeout + 30)  # no byte at all for this long
-        config.h11_max_incomplete_size = 16 * 1024  # request line and headers
-        config.graceful_timeout = 1.0
-        config.include_server_header = False
-        config.accesslog = None
-        config.errorlog = log
-        asyncio.set_event_loop(self._loop)
-        self._stop = asyncio.Event()
-        try:
-            self._loop.run_until_complete(
-                serve(self, config, shutdown_trigger=self._stop.wait, mode="asgi")  # type: ignore[arg-type]
-            )
-        finally:
-            self._loop.close()
+        self._server.stop()
 
     # ------------------------------------------------------------------ long polls
 
     def _enqueued(self, keys: set[tuple[str, str, str]]) -> None:
         """From the engine (any thread): tasks landed on these lists."""
-        if not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._wake, list(keys))
+        loop = self._server.loop
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake, list(keys))
 
     def _wake(self, keys: list[tuple[str, str, str]]) -> None:
         for key in keys:
@@ -172,7 +142,7 @@ class SwfHttpFront:
             self._waiters.setdefault(key, []).append(waiter)  # before asking: no lost wake
             out = self.dispatch(operation, params, region)
             remaining = give_up - loop.time()
-            if (out and out.get("taskToken")) or remaining <= 0 or self._stop_requested():
+            if (out and out.get("taskToken")) or remaining <= 0 or self._server.stopping:
                 self._forget(key, waiter)
                 return out
             self.engine.waiting_pollers += 1
@@ -188,9 +158,6 @@ class SwfHttpFront:
             waiters.remove(waiter)
             if not waiters:
                 del self._waiters[key]
-
-    def _stop_requested(self) -> bool:
-        return self._stop is not None and self._stop.is_set()
 
     # ------------------------------------------------------------------ ASGI
 
