@@ -87,6 +87,7 @@ class Engine:
         self._changed = False
         self.completing: str | None = None  # run whose decision batch is being applied
         self.last_change = time.monotonic()
+        self.clock_wakes_at = 0.0  # when the clock thread next looks by itself
         self.waiting_pollers = 0
         self.polled_at: dict[tuple[str, str, str], float] = {}  # wall time of the last poll
         self.enqueued_at: dict[tuple[str, str, str], float] = {}  # wall time of the last task
@@ -111,9 +112,18 @@ class Engine:
                     self.store.save_execution(self.executions[run_id])
             if self._changed or self._dirty:  # reads do not delay time skipping
                 self.last_change = time.monotonic()
-                self.changed.notify_all()
+                if self.clock.skipping or self._deadline_sooner():
+                    self.changed.notify_all()
             if self._enqueued and self.on_enqueue is not None:
                 self.on_enqueue(set(self._enqueued))  # committed: wake the polls of these lists
+
+    def _deadline_sooner(self) -> bool:
+        """A deadline is due before the clock thread would next look by itself.
+
+        With the wall clock that is the only news it needs (no time to skip), and
+        waking it for every change would cost a thread switch per request.
+        """
+        return bool(self.deadlines) and self.deadlines[0].due < self.clock_wakes_at
 
     def _enforce_event_limit(self) -> None:
         """SWF terminates a run whose history reaches its cap (EVENT_LIMIT_EXCEEDED)."""

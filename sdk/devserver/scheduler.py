@@ -47,6 +47,7 @@ class Scheduler:
                 wait = 0.05 if engine.clock.skipping else 1.0
                 if due is not None:
                     wait = min(wait, max(0.0, due - engine.clock.now()))
+                engine.clock_wakes_at = engine.clock.now() + wait
                 engine.changed.wait(wait)
 
     def _idle(self) -> bool:
