@@ -140,7 +140,7 @@ def _imports_of(package: str) -> dict[str, set[str]]:
             # botocore's service model: the devserver validates requests against it
             (
                 "swflow.devserver",
-                "swflow.asgi_server",
+                "swflow.server_thread",
                 "swflow.swf.vocabulary",
                 "swflow.errors",
                 "botocore.loaders",

@@ -1,9 +1,9 @@
 """SWF's JSON 1.0 protocol over HTTP, for unmodified boto3 clients.
 
-Hypercorn (h11) does the HTTP: framing, chunked bodies, keep-alive, the header-size
-cap and idle timeouts. This module is the ASGI application on top: body limits, the
-protocol's JSON, and long polls, which wait on the event loop (a coroutine each, not
-a thread) until a task lands on their list.
+`HttpConnection` (h11) does the HTTP: framing, limits, timeouts, keep-alive. This
+module is the protocol on top: the target header, the JSON, and long polls, which
+wait on the event loop (a coroutine each, not a thread) until a task lands on their
+list.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from swflow.asgi_server import AsgiServer
+from swflow.server_thread import ServerThread
 
+from .connection import Answer, HttpConnection, Limits, fault_answer
 from .engine import Engine
 from .faults import Fault
 from .paging import RawEvents
@@ -33,12 +33,10 @@ IDLE_TIMEOUT = 20.0  # seconds a connection may sit between requests (or mid-hea
 BACKLOG = 1024
 POLLS = {"PollForDecisionTask": "decision", "PollForActivityTask": "activity"}
 _TARGETS = ("SimpleWorkflowService.", "com.amazonaws.swf.service.model.SimpleWorkflowService.")
-_HEADERS = [(b"content-type", b"application/x-amz-json-1.0")]
-_CLOSING = {"RequestEntityTooLargeException", "RequestTimeoutException", "SerializationException"}
+_CLOSING = {"SerializationException"}  # malformed: the connection is not trusted on
+_SERVICE = Answer(200, b'{"service":"swflow devserver"}')
+GRACE = 1.0  # seconds answers in flight get to finish when the server stops
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Dispatch = Callable[[str, dict[str, Any], str], dict[str, Any] | None]
 
 
@@ -80,48 +78,48 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-class _Disconnected(Exception):
-    pass
-
-
-class SwfHttpFront:
-    """The devserver's HTTP side: an ASGI app served by Hypercorn on its own loop thread."""
+class SwfHttpFront(ServerThread):
+    """The devserver's HTTP side: `HttpConnection` per client, on its own loop thread."""
 
     def __init__(self, address: tuple[str, int], dispatch: Dispatch, engine: Engine) -> None:
-        self.dispatch = dispatch
-        self.engine = engine
-        self._server = AsgiServer(
-            self,
+        super().__init__(
             address,
             name="swflow-devserver-http",
-            log=log,
             backlog=BACKLOG,
             on_stop=lambda: self._wake(list(self._waiters)),  # waiting polls answer at once
-            keep_alive_timeout=IDLE_TIMEOUT,
-            read_timeout=int(engine.poll_timeout + 30),  # no byte at all for this long
-            h11_max_incomplete_size=16 * 1024,  # request line and headers
         )
-        self.server_address = self._server.address
-        self._thread = self._server.thread
+        self.dispatch = dispatch
+        self.engine = engine
+        self.server_address = self.address
+        self._thread = self.thread
+        self._limits = Limits(MAX_REQUEST_BYTES, 16 * 1024, BODY_TIMEOUT, IDLE_TIMEOUT)
+        self._connections: set[HttpConnection] = set()
         self._waiters: dict[tuple[str, str, str], list[asyncio.Future[None]]] = {}
         engine.on_enqueue = self._enqueued
 
-    # ------------------------------------------------------------------ lifecycle
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        """Answer waiting polls at once, then close every connection."""
-        self._server.stop()
+    async def serve(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: HttpConnection(self.respond, self._limits, self._connections),
+            sock=self.socket,
+            backlog=self.backlog,
+        )
+        await stop.wait()
+        server.close()
+        for connection in list(self._connections):
+            connection.shut()  # idle ones now, busy ones once their answer is out
+        until = loop.time() + GRACE
+        while self._connections and loop.time() < until:
+            await asyncio.sleep(0.01)
+        for connection in list(self._connections):
+            connection.abort()
 
     # ------------------------------------------------------------------ long polls
 
     def _enqueued(self, keys: set[tuple[str, str, str]]) -> None:
         """From the engine (any thread): tasks landed on these lists."""
-        loop = self._server.loop
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake, list(keys))
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._wake, list(keys))
 
     def _wake(self, keys: list[tuple[str, str, str]]) -> None:
         for key in keys:
@@ -142,7 +140,7 @@ class SwfHttpFront:
             self._waiters.setdefault(key, []).append(waiter)  # before asking: no lost wake
             out = self.dispatch(operation, params, region)
             remaining = give_up - loop.time()
-            if (out and out.get("taskToken")) or remaining <= 0 or self._server.stopping:
+            if (out and out.get("taskToken")) or remaining <= 0 or self.stopping:
                 self._forget(key, waiter)
                 return out
             self.engine.waiting_pollers += 1
@@ -159,89 +157,40 @@ class SwfHttpFront:
             if not waiters:
                 del self._waiters[key]
 
-    # ------------------------------------------------------------------ ASGI
+    # ------------------------------------------------------------------ requests
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        close = False
+    def respond(
+        self, method: bytes, headers: dict[bytes, bytes], body: bytes
+    ) -> Answer | Awaitable[Answer]:
+        """An `Answer` now, or (a long poll) a coroutine that makes one."""
         try:
-            if scope["method"] == "GET":
-                status, body = 200, b'{"service":"swflow devserver"}'
-            elif scope["method"] != "POST":
-                raise Fault("UnknownOperationException", f"{scope['method']} is not served", 405)
-            else:
-                status, body = 200, render(await self._handle(scope, receive))
-        except _Disconnected:
-            return
-        except Fault as fault:
-            status, body = fault.status, json.dumps(fault.body()).encode()
-            close = fault.code in _CLOSING  # what was not read must not become a request
-        except Exception:
-            log.exception("devserver: internal failure")
-            failure = Fault("InternalFailure", "internal error; see the devserver log", 500)
-            status, body = 500, json.dumps(failure.body()).encode()
-        headers = [
-            *_HEADERS,
-            (b"x-amzn-requestid", str(uuid.uuid4()).encode()),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        if close:
-            headers.append((b"connection", b"close"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+            if method == b"GET":
+                return _SERVICE
+            if method != b"POST":
+                verb = method.decode("latin-1")
+                raise Fault("UnknownOperationException", f"{verb} is not served", 405)
+            target = headers.get(b"x-amz-target", b"").decode("latin-1")
+            operation = next((target[len(p) :] for p in _TARGETS if target.startswith(p)), "")
+            if not operation:
+                raise Fault("UnknownOperationException", f"Unknown target {target[:100]!r}")
+            params = parse(body or b"{}")
+            validate(operation, params)
+            region = region_of(headers.get(b"authorization", b"").decode("latin-1"))
+            if operation in POLLS and not params.get("nextPageToken"):
+                return self._answer_poll(operation, params, region)
+            return Answer(200, render(self.dispatch(operation, params, region)))
+        except Exception as exc:
+            return _failure(exc)
 
-    async def _handle(self, scope: Scope, receive: Receive) -> dict[str, Any] | None:
-        headers = dict(scope["headers"])
-        if b"transfer-encoding" in headers and b"content-length" in headers:
-            raise Fault(  # two framings: the way requests are smuggled past a proxy
-                "SerializationException", "Transfer-Encoding and Content-Length together"
-            )
-        declared = headers.get(b"content-length", b"0")  # h11 refused any but digits
-        if int(declared) > MAX_REQUEST_BYTES:
-            raise Fault("RequestEntityTooLargeException", "Request is larger than 1 MB", 413)
+    async def _answer_poll(self, operation: str, params: dict[str, Any], region: str) -> Answer:
         try:
-            raw = await asyncio.wait_for(_read_body(receive), BODY_TIMEOUT)
-        except asyncio.TimeoutError:
-            raise Fault(
-                "RequestTimeoutException",
-                f"the request body did not arrive within {BODY_TIMEOUT:g} s",
-            ) from None
-        target = headers.get(b"x-amz-target", b"").decode("latin-1")
-        operation = next((target[len(p) :] for p in _TARGETS if target.startswith(p)), "")
-        if not operation:
-            raise Fault("UnknownOperationException", f"Unknown target {target[:100]!r}")
-        params = parse(raw or b"{}")
-        validate(operation, params)
-        region = region_of(headers.get(b"authorization", b"").decode("latin-1"))
-        if operation in POLLS and not params.get("nextPageToken"):
-            return await self._long_poll(operation, params, region)
-        return self.dispatch(operation, params, region)
+            return Answer(200, render(await self._long_poll(operation, params, region)))
+        except Exception as exc:
+            return _failure(exc)
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise _Disconnected
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_REQUEST_BYTES:  # a chunked body has no declared length to check
-            raise Fault("RequestEntityTooLargeException", "Request is larger than 1 MB", 413)
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+def _failure(exc: Exception) -> Answer:
+    if isinstance(exc, Fault):
+        return fault_answer(exc, close=exc.code in _CLOSING)
+    log.error("devserver: internal failure", exc_info=exc)
+    return fault_answer(Fault("InternalFailure", "internal error; see the devserver log", 500))

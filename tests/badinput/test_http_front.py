@@ -10,7 +10,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -201,3 +201,52 @@ def test_a_server_stopped_the_moment_it_starts_stops() -> None:
         server = DevServer().start()
         server.stop()
         assert not server.http._thread.is_alive()
+
+
+def test_pipelined_requests_are_answered_in_order_on_one_connection(server: DevServer) -> None:
+    swf = client_for(server)
+    register(swf)
+    describe = b"X-Amz-Target: SimpleWorkflowService.DescribeDomain\r\n"
+    named = json.dumps({"name": DOMAIN}).encode()
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n"
+    burst = (
+        _request(LIST)
+        + head + describe + b"Content-Length: %d\r\n\r\n" % len(named) + named
+        + _request(LIST, b"Connection: close\r\n")
+    )  # fmt: skip
+    answer, closed = _exchange(server, burst)  # one write: h11 takes them one by one
+    assert answer.count(b"HTTP/1.1 200 ") == 3 and closed
+    first, second = answer.index(b"domainInfos"), answer.index(b'"domainInfo"')
+    assert first < second < answer.rindex(b"domainInfos")
+
+
+def test_a_long_poll_whose_client_leaves_is_dropped(server: DevServer) -> None:
+    """Its task goes to a poller that is still there, not to a closed socket."""
+    swf = client_for(server)
+    register(swf)
+    poll = json.dumps({"domain": DOMAIN, "taskList": {"name": "activities"}}).encode()
+    target = b"X-Amz-Target: SimpleWorkflowService.PollForActivityTask\r\n"
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + target + b"Content-Length: %d\r\n\r\n" % len(poll)
+    sock = _connect(server)
+    sock.sendall(head + poll)
+    _wait_for(lambda: server.engine.waiting_pollers == 1)
+    sock.close()
+    _wait_for(lambda: server.engine.waiting_pollers == 0)  # long before its 30 s end
+    assert not server.http._waiters
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the server made no progress"
+        time.sleep(0.01)
+
+
+def test_a_client_expecting_100_continue_is_told_to_send_its_body(server: DevServer) -> None:
+    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Expect: 100-continue\r\n"
+    with _connect(server) as sock:
+        sock.sendall(head + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(LIST))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(LIST)
+        answer, closed = _read_all(sock)
+    assert _status(answer) == 200 and b"domainInfos" in answer and closed
