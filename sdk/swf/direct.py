@@ -7,9 +7,10 @@ work whose answer never changes for these calls: event hooks, parameter validati
 request and response objects, the response parser, urllib3's pool bookkeeping.
 
 `DirectLane` keeps what matters and takes it from the client itself: its endpoint, its
-credentials (refreshed as botocore refreshes them), botocore's SigV4 signer, its CA
-bundle and timeouts. It writes the JSON body (msgspec) and sends it on a keep-alive
-connection of the calling thread (the standard library's ``http.client``, TLS included).
+credentials (refreshed as botocore refreshes them), its CA bundle and timeouts. It
+writes the JSON body (msgspec), signs it with botocore's SigV4 signer (minus what it
+repeats per call: parsing the endpoint's host, deriving the day's key) and sends it on
+a kept-alive connection of the calling thread (`KeptAliveConnection`, TLS included).
 
 Anything but a 200 (a fault, throttling, a dropped connection) is not handled here: the
 call is made again through the whole client, which retries, parses the error and
@@ -19,13 +20,16 @@ not used where the client needs more than it does (a proxy, a client certificate
 
 from __future__ import annotations
 
-import http.client
+import functools
 import ssl
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+
+from .kept_alive import KeptAliveConnection
 
 __all__ = ["DIRECT_OPERATIONS", "PLAIN_REPLIES", "DirectLane"]
 
@@ -53,15 +57,11 @@ class DirectLane:
     """`DIRECT_OPERATIONS` for one boto3 SWF ``client``, by its own endpoint and keys."""
 
     def __init__(self, client: Any) -> None:
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-
-        self._request, self._auth = AWSRequest, SigV4Auth
+        self._signer_class = _lane_signer()
         meta = client.meta
         self._url = meta.endpoint_url.rstrip("/") + "/"
         self._region = meta.region_name
         self._service = meta.service_model.signing_name
-        self._user_agent = f"{meta.config.user_agent} swflow-direct"
         self._credentials = client._request_signer._credentials  # refreshable, thread-safe
         http = client._endpoint.http_session
         self.usable = (
@@ -71,39 +71,41 @@ class DirectLane:
         )
         parts = urlsplit(self._url)
         self._tls = _tls_context(http._verify) if parts.scheme == "https" else None
-        self._host, self._port = parts.hostname or "", parts.port
+        self._host = parts.hostname or ""
+        self._port = parts.port or (443 if self._tls is not None else 80)
         self._path = parts.path or "/"
+        self._headers = {
+            "Host": parts.netloc.rpartition("@")[2],  # signed and sent: not parsed per call
+            "Content-Type": "application/x-amz-json-1.0",
+            "User-Agent": f"{meta.config.user_agent} swflow-direct",
+        }
         self._timeout = max(meta.config.connect_timeout, meta.config.read_timeout)
+        self._keys: dict[tuple[str, str], bytes] = {}  # signing keys by secret and day
         self._local = threading.local()
 
     def body(self, method: str, params: dict[str, Any]) -> bytes | None:
         """The 200 response's body for ``method(**params)``; None when anything else
         happened (the whole client then answers: it retries and raises SWF's fault)."""
-        connection = None
         try:
             body = _encode(params)  # text botocore could send (lone surrogates): it will
-            request = self._request(
-                method="POST",
-                url=self._url,
-                data=body,
-                headers={
+            request = _Unsent(
+                self._url,
+                body,
+                {
+                    **self._headers,
                     "X-Amz-Target": _TARGET + DIRECT_OPERATIONS[method],
-                    "Content-Type": "application/x-amz-json-1.0",
-                    "User-Agent": self._user_agent,
+                    "Content-Length": str(len(body)),
                 },
             )
             frozen = self._credentials.get_frozen_credentials()
-            self._auth(frozen, self._service, self._region).add_auth(request)
-            connection = self._connection()
-            connection.request("POST", self._path, body, dict(request.headers.items()))
-            response = connection.getresponse()
-            content = response.read()
+            self._signer_class(frozen, self._service, self._region, self._keys).add_auth(request)
+            head = "".join(f"{k}: {v}\r\n" for k, v in request.headers.items())
+            status, content = self._connection().exchange(
+                f"POST {self._path} HTTP/1.1\r\n{head}\r\n".encode("latin-1"), body
+            )
         except Exception:  # any failure: the whole client retries and reports it
-            self._drop(connection)
             return None
-        if response.will_close:
-            self._drop(connection)
-        return content if response.status == 200 else None
+        return content if status == 200 else None
 
     def call(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """``method(**params)``'s answer as botocore gives it, for `PLAIN_REPLIES`, or
@@ -114,24 +116,68 @@ class DirectLane:
         answer: dict[str, Any] = _decode(content) if content.strip() else {}
         return answer
 
-    def _connection(self) -> http.client.HTTPConnection:
-        connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
+    def _connection(self) -> KeptAliveConnection:
+        connection: KeptAliveConnection | None = getattr(self._local, "connection", None)
         if connection is None:
-            if self._tls is not None:
-                connection = http.client.HTTPSConnection(
-                    self._host, self._port, timeout=self._timeout, context=self._tls
-                )
-            else:
-                connection = http.client.HTTPConnection(
-                    self._host, self._port, timeout=self._timeout
-                )
-            self._local.connection = connection
+            connection = self._local.connection = KeptAliveConnection(
+                self._host, self._port, tls=self._tls, timeout=self._timeout
+            )
         return connection
 
-    def _drop(self, connection: http.client.HTTPConnection | None) -> None:
-        if connection is not None:
-            connection.close()
-        self._local.connection = None
+
+@dataclass
+class _Unsent:
+    """The parts of a request botocore's signer reads (its own `AWSRequest` keeps
+    headers in an ``email.message``: slow to fill and to read)."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    method: str = "POST"
+    params: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class _SignedHeaders(dict[str, str]):
+    def get_all(self, name: str) -> list[str]:
+        return [self[name]]
+
+
+@functools.cache
+def _lane_signer() -> Any:
+    """botocore's SigV4 signer, minus two things it repeats per call."""
+    from botocore.auth import SIGNED_HEADERS_BLACKLIST, SigV4Auth
+
+    sigv4: Any = SigV4Auth  # its stubs leave out the helpers subclasses use
+
+    class LaneSigner(sigv4):  # type: ignore[misc]
+        def __init__(
+            self, credentials: Any, service: str, region: str, keys: dict[tuple[str, str], bytes]
+        ) -> None:
+            super().__init__(credentials, service, region)
+            self._keys = keys
+
+        def headers_to_sign(self, request: _Unsent) -> _SignedHeaders:
+            """The same headers, lowercased, without an ``email.message`` per call."""
+            return _SignedHeaders(
+                (name.lower(), value)
+                for name, value in request.headers.items()
+                if name.lower() not in SIGNED_HEADERS_BLACKLIST
+            )
+
+        def signature(self, string_to_sign: str, request: _Unsent) -> str:
+            """Signed with the day's key, derived (four HMACs) once a day, not per call."""
+            secret, day = self.credentials.secret_key, request.context["timestamp"][0:8]
+            key = self._keys.get((secret, day))
+            if key is None:
+                key = self._sign(f"AWS4{secret}".encode(), day)
+                for part in (self._region_name, self._service_name, "aws4_request"):
+                    key = self._sign(key, part)
+                self._keys.clear()  # one secret and day at a time: rotated keys go
+                self._keys[(secret, day)] = key
+            return str(self._sign(key, string_to_sign, hex=True))
+
+    return LaneSigner
 
 
 def _tls_context(verify: Any) -> ssl.SSLContext:

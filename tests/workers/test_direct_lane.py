@@ -7,6 +7,7 @@ A real HTTP server on loopback records every request and answers as each test sa
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,9 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from swflow.errors import UnknownResourceFault
 from swflow.swf import devserver_client, swf_client
@@ -24,12 +28,13 @@ from swflow.worker.raw_pages import RawPolls
 
 
 class Recorder(ThreadingHTTPServer):
-    """Answers each request with the next of ``answers`` (status, body, close), then 200."""
+    """Answers each request with the next of ``answers`` (status, body, close), or raw
+    bytes (then the connection closes), then 200."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict[str, Any]] = []
-        self.answers: list[tuple[int, bytes, bool]] = []
+        self.answers: list[tuple[int, bytes, bool] | bytes] = []
         self.connections: set[tuple[str, int]] = set()
 
     @property
@@ -45,15 +50,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.connections.add(self.client_address)
         self.server.requests.append({"headers": dict(self.headers.items()), "body": body})
-        status, answer, close = (
-            self.server.answers.pop(0)
-            if self.server.answers
-            else (
-                200,
-                b'{"taskToken":"t","activityId":"a"}',
-                False,
-            )
-        )
+        scripted = self.server.answers.pop(0) if self.server.answers else (200, ANSWER, False)
+        if isinstance(scripted, bytes):  # a reply off HTTP's happy path, written as is
+            self.close_connection = True
+            self.wfile.write(scripted)
+            return
+        status, answer, close = scripted
         if close:
             self.close_connection = True
             self.wfile.flush()
@@ -91,6 +93,7 @@ def _boto3_client(server: Recorder) -> Any:
 
 
 POLL = {"domain": "d", "taskList": {"name": "l"}, "identity": "me"}
+ANSWER = b'{"taskToken":"t","activityId":"a"}'
 
 
 def test_a_per_task_call_is_one_signed_json_request(server: Recorder) -> None:
@@ -215,3 +218,90 @@ def test_non_ascii_text_travels_the_lane_as_utf8(server: Recorder) -> None:
     (request,) = server.requests
     assert request["headers"]["User-Agent"].endswith("swflow-direct")
     assert json.loads(request["body"].decode("utf-8"))["result"] == "café ☕ 𝄞"
+
+
+def _lane_flags(server: Recorder) -> list[bool]:
+    return [r["headers"]["User-Agent"].endswith("swflow-direct") for r in server.requests]
+
+
+def test_the_lane_signs_as_botocore_does_across_days(
+    server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    swf = devserver_client(server.endpoint)
+    for day in (datetime.datetime(2026, 12, 1, 23, 59, 59), datetime.datetime(2026, 12, 2)):
+        monkeypatch.setattr("botocore.auth.get_current_datetime", lambda day=day: day)
+        swf.poll_for_activity_task(**POLL)  # the day's key: derived once, then cached
+        swf.poll_for_activity_task(**POLL)
+    assert len(server.requests) == 4
+    for sent in server.requests:
+        headers = dict(sent["headers"])
+        signed_at = datetime.datetime.strptime(headers.pop("X-Amz-Date"), "%Y%m%dT%H%M%SZ")
+        authorization = headers.pop("Authorization")
+        monkeypatch.setattr("botocore.auth.get_current_datetime", lambda t=signed_at: t)
+        again = AWSRequest("POST", server.endpoint + "/", data=sent["body"], headers=headers)
+        SigV4Auth(Credentials("devserver", "devserver"), "swf", "us-east-1").add_auth(again)
+        assert again.headers["Authorization"] == authorization  # botocore's own signature
+    days = {r["headers"]["Authorization"].split("/")[1] for r in server.requests}
+    assert days == {"20261201", "20261202"}
+
+
+HEAD = b"Content-Type: application/x-amz-json-1.0\r\n"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 200 OK\r\n"
+        + HEAD
+        + b"Transfer-Encoding: chunked\r\n\r\n5\r\n{...}\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n" + HEAD + b"\r\n" + ANSWER,  # no length: read to the close
+        b"HTTP/1.0 200 OK\r\n" + HEAD + b"Content-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}{}",  # more than its body
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n{}",  # closed inside its body
+        b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 70_000 + b"\r\n\r\n",  # endless head
+        b"garbage\r\n\r\n",
+    ],
+    ids=[
+        "chunked",
+        "no-length",
+        "http-1.0",
+        "interim-100",
+        "two-lengths",
+        "negative-length",
+        "bytes-beyond",
+        "short-body",
+        "huge-head",
+        "not-http",
+    ],
+)
+def test_a_reply_off_the_happy_path_is_asked_again_through_botocore(
+    server: Recorder, reply: bytes
+) -> None:
+    server.answers = [reply]
+    swf = devserver_client(server.endpoint)
+    answer = swf.poll_for_activity_task(**POLL)  # botocore's
+    assert (answer["taskToken"], answer["activityId"]) == ("t", "a")
+    assert _lane_flags(server) == [True, False]
+    assert swf.poll_for_activity_task(**POLL)["taskToken"] == "t"  # a new lane connection
+    assert _lane_flags(server) == [True, False, True]
+
+
+def test_a_server_closing_after_its_reply_gets_a_new_connection(server: Recorder) -> None:
+    closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(ANSWER)
+    server.answers = [closing + ANSWER]
+    swf = devserver_client(server.endpoint)
+    for _ in range(3):
+        assert swf.poll_for_activity_task(**POLL)["taskToken"] == "t"
+    assert _lane_flags(server) == [True, True, True]  # all three by the lane
+    assert len(server.connections) == 2
+
+
+def test_a_large_reply_is_read_whole(server: Recorder) -> None:
+    big = json.dumps({"taskToken": "t", "input": "x" * 3_000_000}).encode()
+    server.answers = [(200, big, False)]
+    swf = devserver_client(server.endpoint)
+    assert swf.poll_for_activity_task(**POLL)["input"] == "x" * 3_000_000
+    assert _lane_flags(server) == [True]
