@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -123,12 +124,13 @@ def _client_process(endpoint: str, task_list: str, trips: int, go: Any, out: Any
     out.put(None)
     go.wait()
     latencies = []
+    cpu = time.process_time()
     for _ in range(trips):
         began = time.perf_counter()
         task = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": task_list})
         swf.respond_decision_task_completed(taskToken=task["taskToken"], decisions=[COMPLETE])
         latencies.append(time.perf_counter() - began)
-    out.put(latencies)
+    out.put((latencies, time.process_time() - cpu))
 
 
 COMPLETE = {
@@ -137,9 +139,16 @@ COMPLETE = {
 }
 
 
-def many_clients(endpoint: str, clients: int, trips: int) -> tuple[float, float]:
-    """Decision round trips/s and p99 round-trip seconds, ``clients`` processes sharing
-    one task list, ``trips`` round trips in all."""
+class Many(NamedTuple):
+    rate: float  # decision round trips/s
+    p99: float  # seconds per round trip
+    client_cpu: float  # CPU seconds per round trip: all client processes
+    server_cpu: float  # and the devserver
+
+
+def many_clients(endpoint: str, pid: int, clients: int, trips: int) -> Many:
+    """Decision round trips/s, p99 round-trip seconds and CPU per round trip, ``clients``
+    processes sharing one task list, ``trips`` round trips in all."""
     import multiprocessing
 
     swf, task_list = client(endpoint), f"many-{clients}"
@@ -157,13 +166,20 @@ def many_clients(endpoint: str, clients: int, trips: int) -> tuple[float, float]
         process.start()
     for _ in processes:  # every process has imported boto3 and connected
         assert out.get(timeout=120) is None
-    began = time.perf_counter()
+    began, server = time.perf_counter(), cpu_seconds(pid)
     go.set()
-    latencies = sorted(x for _ in processes for x in out.get(timeout=600))
-    elapsed = time.perf_counter() - began
+    answers = [out.get(timeout=600) for _ in processes]
+    elapsed, server = time.perf_counter() - began, cpu_seconds(pid) - server
     for process in processes:
         process.join()
-    return len(latencies) / elapsed, latencies[int(0.99 * (len(latencies) - 1))]
+    latencies = sorted(x for times, _ in answers for x in times)
+    done = len(latencies)
+    return Many(
+        done / elapsed,
+        latencies[int(0.99 * (done - 1))],
+        sum(cpu for _, cpu in answers) / done,
+        server / done,
+    )
 
 
 def history_latency(swf: Any, events: int, runs: int, tag: str, budget: float) -> float | None:
@@ -297,16 +313,25 @@ def main() -> None:
         setup(theirs)
         mine, other = (round_trips_per_second(c, trips, "rt") for c in (ours, theirs))
         row("decision round trips/s", f"{mine:,.0f}", f"{other:,.0f}", f"{mine / other:.1f}x")
-        many = {n: many_clients(endpoint, n, trips * 4) for n in (1, 4, 8)}
-        for n, (rate, p99) in many.items():
+        many = {n: many_clients(endpoint, pid, n, trips * 4) for n in (1, 4, 8)}
+        for n, figures in many.items():
             print(
-                f"devserver, {n} client process{'es' if n > 1 else ''}: {rate:,.0f} decision "
-                f"round trips/s, p99 {p99 * 1e3:.1f} ms",
+                f"devserver, {n} client process{'es' if n > 1 else ''}: {figures.rate:,.0f} "
+                f"decision round trips/s, p99 {figures.p99 * 1e3:.1f} ms; CPU per round trip "
+                f"{figures.client_cpu * 1e3:.2f} ms client, {figures.server_cpu * 1e3:.2f} ms "
+                "devserver",
                 flush=True,
             )
-        scale = many[8][0] / many[1][0]
+        scale = many[8].rate / many[1].rate
         met = "met" if scale >= 2 else "NOT met"
-        print(f"8 clients / 1 client: {scale:.2f}x (target >= 2x: {met})")
+        # With every core busy, no more round trips fit than the cores divided by the CPU
+        # each one takes (clients and server, as measured with 8 clients).
+        cores = os.cpu_count() or 1
+        ceiling = cores / (many[8].client_cpu + many[8].server_cpu) / many[1].rate
+        print(
+            f"8 clients / 1 client: {scale:.2f}x (target >= 2x: {met}); the most {cores} "
+            f"cores allow at that CPU per round trip: {ceiling:.2f}x"
+        )
         for size in sizes:
             mine_h = history_latency(ours, size, args.runs, "d", BUILD_BUDGET)
             other_h = history_latency(theirs, size, args.runs, "m", BUILD_BUDGET)

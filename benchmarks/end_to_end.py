@@ -6,7 +6,9 @@
    process and two activity processes (8 threads each) against a devserver process.
 2. Decider CPU per decision and activity-worker CPU per task: on (1), and over the life
    of one long sequential workflow whose history ends just under 1,000 events
-   (targets: <= 1.5 ms each).
+   (targets: <= 1.5 ms each). CPU is read from /proc between a warm-up run and the
+   last result, as `peer_end_to_end.py` does; a decider's start-up (imports, clients,
+   registration, its first task) is printed on its own.
 3. Decider memory while 100 MB moves from activity A to activity B through a local
    store: peak RSS of a decider process that ran it, minus one that moved 1 MB
    (target: < 5 MB).
@@ -29,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _process_tree import tree_cpu
 from devserver import devserver  # benchmarks/devserver.py: the server in its own process
 
 HERE = Path(__file__).resolve().parent
@@ -59,39 +62,33 @@ def _decisions(client: Any, handles: list[Any]) -> tuple[int, int]:
     return total, longest
 
 
-def _throughput(client: Any, flows: Any, workflows: int, steps: int) -> dict[str, Any]:
+def _measured(
+    client: Any, flows: Any, activity_processes: int, steps: int, workflows: int
+) -> dict[str, Any]:
+    """Run ``workflows`` chains of ``steps`` after a warm-up run; CPU from the processes'
+    /proc times between the two, so start-up (imports, clients, the first task) is
+    reported on its own instead of spread over the decisions."""
     decider = _worker("deciders")
-    activities = [_worker("activities") for _ in range(2)]
+    activities = [_worker("activities") for _ in range(activity_processes)]
     client.start(flows.chain, 1).result(timeout=60)  # warm: imports, registration, caches
+    start_up = tree_cpu(decider.pid)
+    before = [tree_cpu(p.pid) for p in [decider, *activities]]
     started = time.perf_counter()
     handles = [client.start(flows.chain, steps) for _ in range(workflows)]
     for handle in handles:
         assert handle.result(timeout=600) == steps
     elapsed = time.perf_counter() - started
-    cpu = _stop(decider)["cpu"]
-    activity_cpu = sum(_stop(process)["cpu"] for process in activities)
+    after = [tree_cpu(p.pid) for p in [decider, *activities]]
+    for process in [decider, *activities]:
+        _stop(process)
     decisions, longest = _decisions(client, handles)
     return {
         "workflows/s": workflows / elapsed,
         "activity tasks/s": workflows * steps / elapsed,
-        "decider ms/decision": 1000 * cpu / (decisions + 2),  # + the warm-up run
-        "activity ms/task": 1000 * activity_cpu / (workflows * steps + 1),
+        "decider ms/decision": 1000 * (after[0] - before[0]) / decisions,
+        "activity ms/task": 1000 * (sum(after[1:]) - sum(before[1:])) / (workflows * steps),
         "longest history": longest,
-    }
-
-
-def _long_history(client: Any, flows: Any, steps: int) -> dict[str, Any]:
-    decider = _worker("deciders")
-    activities = _worker("activities")
-    handle = client.start(flows.chain, steps)
-    assert handle.result(timeout=600) == steps
-    cpu = _stop(decider)["cpu"]
-    activity_cpu = _stop(activities)["cpu"]
-    decisions, longest = _decisions(client, [handle])
-    return {
-        "decider ms/decision": 1000 * cpu / decisions,
-        "activity ms/task": 1000 * activity_cpu / steps,
-        "longest history": longest,
+        "decider start-up ms": 1000 * start_up,
     }
 
 
@@ -118,14 +115,14 @@ def main() -> None:
 
     from swflow import WorkflowClient
 
-    with devserver() as (endpoint, _):
+    with devserver("2") as (endpoint, _):
         os.environ["AWS_ENDPOINT_URL_SWF"] = endpoint  # for this client and the workers
         client = WorkflowClient()
         print(
             f"swflow end to end on the devserver: Python {platform.python_version()}, "
             f"{os.cpu_count()} cores; devserver, 1 decider and 2 activity processes\n"
         )
-        run = _throughput(client, flows, options.workflows, options.steps)
+        run = _measured(client, flows, 2, options.steps, options.workflows)
         print(f"1. {options.workflows} workflows x {options.steps} sequential activities")
         for key, value in run.items():
             print(
@@ -133,7 +130,7 @@ def main() -> None:
                 if isinstance(value, float)
                 else f"   {key:<22} {value}"
             )
-        long = _long_history(client, flows, options.long_steps)
+        long = _measured(client, flows, 1, options.long_steps, 1)
         print(
             f"\n2. one workflow of {options.long_steps} sequential activities (targets <= 1.5 ms)"
         )
@@ -141,6 +138,7 @@ def main() -> None:
             met = "yes" if long[key] <= 1.5 else "NO"
             print(f"   {key:<22} {long[key]:.2f}  (met: {met})")
         print(f"   history at the end     {long['longest history']} events")
+        print(f"   decider start-up ms    {long['decider start-up ms']:,.0f}  (once per process)")
         small = [_peak_rss_moving(client, flows, 1) for _ in range(options.runs)]
         large = [_peak_rss_moving(client, flows, 100) for _ in range(options.runs)]
         growth = statistics.median(large) - statistics.median(small)

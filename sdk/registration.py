@@ -34,20 +34,24 @@ class Registrar:
         self._lock = threading.Lock()
 
     def domain(self, name: str) -> None:
-        self._once(
-            ("domain", name),
-            self.client.register_domain,
-            name=name,
-            workflowExecutionRetentionPeriodInDays=RETENTION_DAYS,
-            description="created by swflow",
-        )
+        key = ("domain", name)
+        if key not in self._done:  # every scheduled task asks: answered without a call
+            self._once(
+                key,
+                self.client.register_domain,
+                name=name,
+                workflowExecutionRetentionPeriodInDays=RETENTION_DAYS,
+                description="created by swflow",
+            )
 
     def task_type(self, domain: str, definition: TaskDefinition, task_list: str) -> None:
         """Register ``definition``'s type (and its domain) with ``task_list`` as default."""
         self.domain(domain)
         kind = "activity type" if isinstance(definition, ActivityDefinition) else "workflow type"
         key = (domain, kind, definition.name, definition.version)
-        if isinstance(definition, ActivityDefinition | WorkflowDefinition):
+        if key not in self._done and isinstance(
+            definition, ActivityDefinition | WorkflowDefinition
+        ):
             register = (
                 self.client.register_activity_type
                 if isinstance(definition, ActivityDefinition)
