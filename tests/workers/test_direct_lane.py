@@ -8,17 +8,22 @@ A real HTTP server on loopback records every request and answers as each test sa
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import SSLError
 
 from swflow.errors import UnknownResourceFault
 from swflow.swf import devserver_client, swf_client
@@ -305,3 +310,70 @@ def test_a_large_reply_is_read_whole(server: Recorder) -> None:
     swf = devserver_client(server.endpoint)
     assert swf.poll_for_activity_task(**POLL)["input"] == "x" * 3_000_000
     assert _lane_flags(server) == [True]
+
+
+def _self_signed(folder: Path) -> Path:
+    """A certificate and key for 127.0.0.1, in one PEM file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = folder / "localhost.pem"
+    pem.write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem
+
+
+def test_the_lane_speaks_tls_and_checks_the_certificate(server: Recorder, tmp_path: Path) -> None:
+    pem = _self_signed(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(pem)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    endpoint = server.endpoint.replace("http://", "https://")
+
+    def client(verify: Any) -> FaultMapping:
+        raw = boto3.session.Session().client(
+            "swf",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+            verify=verify,
+            config=Config(retries={"max_attempts": 1}),
+        )
+        return FaultMapping(raw, direct=True)
+
+    trusting = client(str(pem))  # the client's own CA bundle: the lane's too
+    for _ in range(3):
+        assert trusting.poll_for_activity_task(**POLL)["taskToken"] == "t"
+    assert _lane_flags(server) == [True, True, True]
+    assert len(server.connections) == 1  # one TLS connection, kept alive
+
+    with pytest.raises(SSLError):  # a certificate nobody vouches for: neither path talks
+        client(None).poll_for_activity_task(**POLL)
+    assert len(server.requests) == 3
