@@ -6,8 +6,9 @@
     HTTP body of PollForDecisionTask to the decisions. simpleflow reads the body the way
     its boto3 client does (botocore's SWF response parser, then its History and
     Executor.replay); a column with the standard library's json instead shows how much
-    of its time is botocore. swflow cold is a fresh decider (`parse_page`, then
-    `decide`); swflow warm is the decision worker with the run in its `HistoryCache`:
+    of its time is botocore. swflow cold is a fresh decider as the decision worker runs
+    one (`parse_page` leaving the events raw, then `decide` folding each as it is
+    decoded); swflow warm is the decision worker with the run in its `HistoryCache`:
     the newest-first page, only the new events folded, the decider replayed.
 (b) The total decider time over the whole life of an N-step sequential workflow
     (N + 1 decision tasks). swflow's is measured: every decision task of the life goes
@@ -126,7 +127,7 @@ def one_decision(steps: int, runs: int) -> tuple[list[float], list[float], int]:
     cold = []
     for _ in range(runs):
         begin = time.process_time()
-        swflow_once(text, seq)  # replay.py's cold path: parse_page, then decide
+        swflow_once(text, seq)  # replay.py's cold path, the worker's
         cold.append(time.process_time() - begin)
     pages, starts = _pages(steps)
     warm = []

@@ -3,7 +3,8 @@
     python3 -m uv run --all-extras python benchmarks/replay.py [--runs 5] [--no-simpleflow]
 
 Both frameworks start from the raw JSON text of a PollForDecisionTask response (swflow
-parses it with `swflow.pages.parse_page`, as its workers will; simpleflow's path is
+reads it as its decision worker reads a cold run's page: `parse_page` leaves the events
+raw, and `decide` folds each as it is decoded (`decoded`); simpleflow's path is
 botocore's, the standard library's json) and replay the same shape of history:
 N sequential activities (6 events each: ~24,000 events for N = 4,000, near SWF's cap of
 25,000) or N parallel ones, each history written in the framework's own ids and payload
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from swflow import activity_task, decision_task, wait_all
 from swflow.replay import decide
 from swflow.swf.decisions import CompleteWorkflowExecution
-from swflow.worker.pages import parse_page
+from swflow.worker.pages import decoded, parse_page
 
 HERE = Path(__file__).resolve().parent
 SIMPLEFLOW_ENV = HERE.parent / ".venv-simpleflow"
@@ -177,8 +178,8 @@ def poll_response(kind: str, n: int, dialect: Dialect, done: int | None = None) 
 
 
 def swflow_once(text: str, workflow: Any) -> list[Any]:
-    task = parse_page(text)
-    return decide(task["events"], workflow, workflow_id="w", run_id="r").decisions
+    task = parse_page(text, lazy=True)
+    return decide(decoded(task["events"]), workflow, workflow_id="w", run_id="r").decisions
 
 
 def time_swflow(text: str, workflow: Any, runs: int) -> float:

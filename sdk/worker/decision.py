@@ -41,6 +41,7 @@ from swflow.errors import (
 from swflow.failures import failure_details, failure_reason
 from swflow.payloads import PayloadCodec
 from swflow.replay.decider import Decider, DeciderFactory, runner_for
+from swflow.replay.gcpause import paused_gc
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
 from swflow.swf.decisions import FailWorkflowExecution
@@ -51,7 +52,7 @@ from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
 from .base import Worker
 from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
-from .pages import newer_events
+from .pages import decoded, event_id, newer_events
 from .raw_pages import RawPolls
 
 if TYPE_CHECKING:
@@ -180,14 +181,14 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
         try:
-            pages = [newer_events(page["events"], known)]
+            pages = [_newer(page["events"], known)]
             if cached is not None and not pages[0]:
                 cached.release()  # the cache is not behind this history: start over
                 cached, known = None, 0
-                pages = [newer_events(page["events"], known)]
-            while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:
-                page = self.polls.poll(**params, nextPageToken=page["nextPageToken"])
-                pages.append(newer_events(page["events"], known))
+                pages = [_newer(page["events"], known)]
+            while page.get("nextPageToken") and pages[-1] and event_id(pages[-1][-1]) > known + 1:
+                page = self.polls.poll(**params, nextPageToken=page["nextPageToken"], lazy=True)
+                pages.append(_newer(page["events"], known))
             task = DecisionTask(
                 domain=domain,
                 token=first["taskToken"],
@@ -264,6 +265,10 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
 
     def decide(self, domain: str, task: DecisionTask) -> DecisionResult:
         """The decisions answering ``task``, from the run's decider."""
+        with paused_gc():  # the events, decoded as they are folded, die unscanned
+            return self._decide(domain, task)
+
+    def _decide(self, domain: str, task: DecisionTask) -> DecisionResult:
         kind = task.workflow_type
         definition = self.lookup(domain, kind)
         if definition is None:
@@ -337,12 +342,10 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         state = task.history
         events = task.events
         if state is None:
-            return ExecutionState.from_events(events)
-        if events and events[0]["eventId"] != state.last_event_id + 1:
-            raise HistoryError(
-                f"history pages skip from event {state.last_event_id} to {events[0]['eventId']}"
-            )
-        state.extend(events)
+            return ExecutionState.from_events(decoded(events))
+        if events and (first := event_id(events[0])) != state.last_event_id + 1:
+            raise HistoryError(f"history pages skip from event {state.last_event_id} to {first}")
+        state.extend(decoded(events))
         return state
 
     def respond(self, domain: str, task: DecisionTask, result: DecisionResult) -> bool:
@@ -375,8 +378,14 @@ def _run_input(task: DecisionTask) -> str | None:
     """The run's input, where the trace context of its start travels."""
     if task.history is not None:
         return task.history.input
-    first = task.events[0] if task.events else None
+    first = next(decoded(task.events[:1]), None)
     if first is None or first["eventType"] != "WorkflowExecutionStarted":
         return None
     text = first.get("workflowExecutionStartedEventAttributes", {}).get("input")
     return text if isinstance(text, str) else None
+
+
+def _newer(newest_first: list[Any], known: int) -> list[Any]:
+    """A page's events newer than ``known``: decoded when some are known (a warm run
+    reads a handful), left raw when all are new, to be decoded as they are folded."""
+    return newer_events(newest_first, known) if known else list(newest_first)

@@ -21,7 +21,8 @@ class DecisionTask:
         started_event_id: this task's DecisionTaskStarted event.
         workflow_id, run_id: the run.
         workflow_type: ``{"name": ..., "version": ...}``.
-        events: the events ``history`` lacks, oldest first (all of them, cold).
+        events: the events ``history`` lacks, oldest first (all of them, cold): dicts,
+            or raw JSON (`msgspec.Raw`) that `swflow.worker.pages.decoded` reads.
         history: the run's folded history from its last task here, if cached; once
             `DistributedDecisionWorker.history` ran, the whole history folded.
         decider: the run's decider kept from its last task, if any.
@@ -34,7 +35,7 @@ class DecisionTask:
     workflow_id: str
     run_id: str
     workflow_type: dict[str, str]
-    events: list[dict[str, Any]]
+    events: list[Any]
     history: ExecutionState | None = None
     decider: Decider | None = None
     task_list: str = ""
