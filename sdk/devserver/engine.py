@@ -118,11 +118,8 @@ class Engine:
                 self.on_enqueue(set(self._enqueued))  # committed: wake the polls of these lists
 
     def _deadline_sooner(self) -> bool:
-        """A deadline is due before the clock thread would next look by itself.
-
-        With the wall clock that is the only news it needs (no time to skip), and
-        waking it for every change would cost a thread switch per request.
-        """
+        """A deadline is due before the clock thread would next look by itself: with the
+        wall clock the only news it needs (waking it per change: a switch per request)."""
         return bool(self.deadlines) and self.deadlines[0].due < self.clock_wakes_at
 
     def _enforce_event_limit(self) -> None:

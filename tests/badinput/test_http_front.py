@@ -175,16 +175,20 @@ def test_300_simultaneous_connections_are_all_answered(server: DevServer) -> Non
         sock.close()
 
 
+_POLL = json.dumps({"domain": DOMAIN, "taskList": {"name": "activities"}}).encode()
+LONG_POLL = (
+    b"POST / HTTP/1.1\r\nHost: swf\r\nX-Amz-Target: SimpleWorkflowService.PollForActivityTask"
+    b"\r\nContent-Length: %d\r\n\r\n" % len(_POLL) + _POLL
+)  # a PollForActivityTask that waits: nothing is scheduled on that list
+
+
 def test_long_polls_wait_on_the_loop_not_in_threads(server: DevServer) -> None:
     swf = client_for(server)
     register(swf)
-    poll = json.dumps({"domain": DOMAIN, "taskList": {"name": "activities"}}).encode()
-    target = b"X-Amz-Target: SimpleWorkflowService.PollForActivityTask\r\n"
-    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + target + b"Content-Length: %d\r\n\r\n" % len(poll)
     threads = threading.active_count()
     pollers = [_connect(server, timeout=30) for _ in range(200)]
     for sock in pollers:
-        sock.sendall(head + poll)
+        sock.sendall(LONG_POLL)
     deadline = time.monotonic() + 30
     while server.engine.waiting_pollers < 200:
         assert time.monotonic() < deadline, server.engine.waiting_pollers
@@ -224,11 +228,8 @@ def test_a_long_poll_whose_client_leaves_is_dropped(server: DevServer) -> None:
     """Its task goes to a poller that is still there, not to a closed socket."""
     swf = client_for(server)
     register(swf)
-    poll = json.dumps({"domain": DOMAIN, "taskList": {"name": "activities"}}).encode()
-    target = b"X-Amz-Target: SimpleWorkflowService.PollForActivityTask\r\n"
-    head = b"POST / HTTP/1.1\r\nHost: swf\r\n" + target + b"Content-Length: %d\r\n\r\n" % len(poll)
     sock = _connect(server)
-    sock.sendall(head + poll)
+    sock.sendall(LONG_POLL)
     _wait_for(lambda: server.engine.waiting_pollers == 1)
     sock.close()
     _wait_for(lambda: server.engine.waiting_pollers == 0)  # long before its 30 s end

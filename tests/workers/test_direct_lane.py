@@ -86,14 +86,15 @@ def server() -> Iterator[Recorder]:
     recorder.server_close()
 
 
-def _boto3_client(server: Recorder) -> Any:
-    """A plain boto3 SWF client for ``server``, built by the test, not by swflow."""
+def _boto3_client(endpoint: str, **options: Any) -> Any:
+    """A plain boto3 SWF client for ``endpoint``, built by the test, not by swflow."""
     return boto3.session.Session().client(
         "swf",
-        endpoint_url=server.endpoint,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="k",
         aws_secret_access_key="s",
+        **options,
     )
 
 
@@ -187,7 +188,7 @@ def test_a_method_replaced_on_the_client_is_the_one_called(server: Recorder) -> 
 
 
 def test_a_client_given_by_the_user_never_takes_the_lane(server: Recorder) -> None:
-    raw = _boto3_client(server)
+    raw = _boto3_client(server.endpoint)
     swf = swf_client(raw)  # its hooks and stubs are the user's: botocore answers every call
     swf.poll_for_activity_task(**POLL)
     (request,) = server.requests
@@ -203,7 +204,7 @@ def test_no_lane_through_a_proxy(server: Recorder, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_client_missing_the_parts_of_a_lane_goes_through_botocore(server: Recorder) -> None:
-    raw = _boto3_client(server)
+    raw = _boto3_client(server.endpoint)
     del raw._request_signer._credentials  # as if a botocore release had renamed it
     swf = FaultMapping(raw, direct=True)
     assert swf.direct("poll_for_activity_task") is None
@@ -357,16 +358,8 @@ def test_the_lane_speaks_tls_and_checks_the_certificate(server: Recorder, tmp_pa
     endpoint = server.endpoint.replace("http://", "https://")
 
     def client(verify: Any) -> FaultMapping:
-        raw = boto3.session.Session().client(
-            "swf",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="k",
-            aws_secret_access_key="s",
-            verify=verify,
-            config=Config(retries={"max_attempts": 1}),
-        )
-        return FaultMapping(raw, direct=True)
+        once = Config(retries={"max_attempts": 1})
+        return FaultMapping(_boto3_client(endpoint, verify=verify, config=once), direct=True)
 
     trusting = client(str(pem))  # the client's own CA bundle: the lane's too
     for _ in range(3):
