@@ -88,18 +88,12 @@ class DirectLane:
         happened (the whole client then answers: it retries and raises SWF's fault)."""
         try:
             body = _encode(params)  # text botocore could send (lone surrogates): it will
-            request = _Unsent(
-                self._url,
-                body,
-                {
-                    **self._headers,
-                    "X-Amz-Target": _TARGET + DIRECT_OPERATIONS[method],
-                    "Content-Length": str(len(body)),
-                },
-            )
+            target = _TARGET + DIRECT_OPERATIONS[method]
+            request = _Unsent(self._url, body, {**self._headers, "X-Amz-Target": target})
             frozen = self._credentials.get_frozen_credentials()
             self._signer_class(frozen, self._service, self._region, self._keys).add_auth(request)
             head = "".join(f"{k}: {v}\r\n" for k, v in request.headers.items())
+            head += f"Content-Length: {len(body)}\r\n"  # unsigned, as botocore sends it
             status, content = self._connection().exchange(
                 f"POST {self._path} HTTP/1.1\r\n{head}\r\n".encode("latin-1"), body
             )
