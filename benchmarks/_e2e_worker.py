@@ -1,5 +1,5 @@
 """A worker process for `end_to_end.py`: serves `_e2e_flows` until SIGTERM, then prints
-the CPU seconds it spent serving and its peak RSS as one JSON line."""
+its peak RSS as one JSON line (its CPU is read from /proc by the benchmark)."""
 
 from __future__ import annotations
 
@@ -21,15 +21,9 @@ def main() -> None:
             flows.step, flows.produce, flows.produce_kib, flows.size_of, concurrency=8
         )
     )
-    ready = _cpu()  # imports and set-up are not the decider's per-decision cost
     worker.start()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"cpu": _cpu() - ready, "max_rss_kib": peak}))
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    print(json.dumps({"max_rss_kib": peak}))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from swflow.errors import DomainAlreadyExistsFault, TypeAlreadyExistsFault
@@ -34,44 +35,44 @@ class Registrar:
         self._lock = threading.Lock()
 
     def domain(self, name: str) -> None:
-        key = ("domain", name)
-        if key not in self._done:  # every scheduled task asks: answered without a call
-            self._once(
-                key,
-                self.client.register_domain,
+        self._once(
+            ("domain", name),
+            lambda: self.client.register_domain(
                 name=name,
                 workflowExecutionRetentionPeriodInDays=RETENTION_DAYS,
                 description="created by swflow",
-            )
+            ),
+        )
 
     def task_type(self, domain: str, definition: TaskDefinition, task_list: str) -> None:
         """Register ``definition``'s type (and its domain) with ``task_list`` as default."""
         self.domain(domain)
         kind = "activity type" if isinstance(definition, ActivityDefinition) else "workflow type"
-        key = (domain, kind, definition.name, definition.version)
-        if key not in self._done and isinstance(
-            definition, ActivityDefinition | WorkflowDefinition
-        ):
-            register = (
-                self.client.register_activity_type
-                if isinstance(definition, ActivityDefinition)
-                else self.client.register_workflow_type
-            )
-            self._once(
-                key,
-                register,
-                domain=domain,
-                name=definition.name,
-                version=definition.version,
-                **registration_defaults(definition.options, task_list),
-            )
+        if isinstance(definition, ActivityDefinition | WorkflowDefinition):
 
-    def _once(self, key: tuple[str, ...], call: Any, **params: Any) -> None:
+            def register() -> Any:
+                call = (
+                    self.client.register_activity_type
+                    if isinstance(definition, ActivityDefinition)
+                    else self.client.register_workflow_type
+                )
+                return call(
+                    domain=domain,
+                    name=definition.name,
+                    version=definition.version,
+                    **registration_defaults(definition.options, task_list),
+                )
+
+            self._once((domain, kind, definition.name, definition.version), register)
+
+    def _once(self, key: tuple[str, ...], register: Callable[[], Any]) -> None:
+        """Call ``register`` unless ``key`` is registered (every scheduled task asks: the
+        call and its parameters are built only when it is not)."""
         with self._lock:
             if key in self._done:
                 return
         try:
-            call(**params)
+            register()
             log.info("registered %s", " ".join(key))
         except (DomainAlreadyExistsFault, TypeAlreadyExistsFault):
             pass  # registered before: registration is idempotent

@@ -79,7 +79,7 @@ class KeptAliveConnection:
             buffer += chunk
         status_line, *lines = buffer[:end].split(b"\r\n")
         version, code, *_ = status_line.split(b" ", 2)
-        if version != b"HTTP/1.1" or len(code) != 3 or not code.isdigit() or code[0] == 0x31:
+        if version != b"HTTP/1.1" or len(code) != 3 or not code.isdigit() or code.startswith(b"1"):
             raise LaneHttpError(f"unexpected status line {status_line[:80]!r}")
         length, close = -1, False
         for line in lines:

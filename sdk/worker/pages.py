@@ -96,16 +96,7 @@ def decoded(events: Iterable[Any]) -> Iterator[dict[str, Any]]:
     Raises:
         HistoryError: an event is not JSON, or a field has the wrong type.
     """
-    decode = _EVENT_DECODER.decode
-    for item in events:
-        if not isinstance(item, msgspec.Raw):
-            yield item
-            continue
-        try:
-            event = decode(item)
-        except msgspec.DecodeError as exc:
-            raise HistoryError(f"malformed SWF history event: {exc}") from None
-        yield event
+    return map(_decoded, events)
 
 
 def event_id(event: Any) -> int:
@@ -114,10 +105,23 @@ def event_id(event: Any) -> int:
     Raises:
         HistoryError: the event is malformed or has no integer ``eventId``.
     """
-    (decoded_event,) = decoded((event,))
-    found = decoded_event.get("eventId")
+    return _id(_decoded(event))
+
+
+def _decoded(item: Any) -> dict[str, Any]:
+    if not isinstance(item, msgspec.Raw):
+        return item  # type: ignore[no-any-return]
+    try:
+        event: dict[str, Any] = _EVENT_DECODER.decode(item)
+    except msgspec.DecodeError as exc:
+        raise HistoryError(f"malformed SWF history event: {exc}") from None
+    return event
+
+
+def _id(event: dict[str, Any]) -> int:
+    found = event.get("eventId")
     if not isinstance(found, int):
-        raise HistoryError(f"an SWF history event without an eventId: {decoded_event}")
+        raise HistoryError(f"an SWF history event without an eventId: {event}")
     return found
 
 
@@ -132,10 +136,7 @@ def newer_events(newest_first: list[Any], known: int) -> list[dict[str, Any]]:
     """
     events: list[dict[str, Any]] = []
     for event in decoded(newest_first):
-        found = event.get("eventId")
-        if not isinstance(found, int):
-            raise HistoryError(f"an SWF history event without an eventId: {event}")
-        if found <= known:
+        if _id(event) <= known:
             break
         events.append(event)
     return events
