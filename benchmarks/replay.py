@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from swflow import activity_task, decision_task, wait_all
 from swflow.replay import decide
 from swflow.swf.decisions import CompleteWorkflowExecution
-from swflow.worker.pages import decoded, parse_page
+from swflow.worker.pages import page_events, parse_page
 
 HERE = Path(__file__).resolve().parent
 SIMPLEFLOW_ENV = HERE.parent / ".venv-simpleflow"
@@ -179,7 +179,7 @@ def poll_response(kind: str, n: int, dialect: Dialect, done: int | None = None) 
 
 def swflow_once(text: str, workflow: Any) -> list[Any]:
     task = parse_page(text, lazy=True)
-    return decide(decoded(task["events"]), workflow, workflow_id="w", run_id="r").decisions
+    return decide(page_events(task["events"]), workflow, workflow_id="w", run_id="r").decisions
 
 
 def time_swflow(text: str, workflow: Any, runs: int) -> float:

@@ -22,7 +22,6 @@ from swflow.swf.vocabulary import CLOSE_DECISIONS, CLOSE_EVENTS
 from swflow.workflow.decorators import WorkflowDefinition, WorkflowTask
 
 from .snapshot import decide
-from .state import Event
 
 __all__ = ["ReplayReport", "check_replay", "load_history"]
 
@@ -72,7 +71,7 @@ def load_history(path: str | Path) -> list[dict[str, Any]]:
 
 
 def check_replay(
-    events: Sequence[Event],
+    events: Sequence[Mapping[str, Any]],
     decider: WorkflowTask | WorkflowDefinition,
     *,
     codec: PayloadCodec | None = None,

@@ -1,10 +1,11 @@
 """How each SWF event type folds into `ExecutionState`: one handler per type, and the
-attributes it reads. The one place that says how an event is read; the fast page
-schema (`swflow.worker.pages`) decodes just these fields."""
+attributes it reads. The one place that says how an event is read: the event structs
+(`swflow.replay.events`) hold just these fields, the ones marked optional may be None,
+the others are checked present when an event is decoded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from swflow.errors import HistoryError
@@ -22,216 +23,221 @@ from .records import (
 if TYPE_CHECKING:
     from .state import ExecutionState
 
-__all__ = ["HANDLED_EVENT_TYPES", "READERS", "READ_FIELDS", "ignore"]
+__all__ = ["HANDLED_EVENT_TYPES", "HANDLERS", "OPTIONAL", "READ_FIELDS", "Handler", "ignore"]
 
 
-Handler = Callable[["ExecutionState", int, dict[str, Any]], None]
+Handler = Callable[["ExecutionState", int, Any], None]
+"""Folds one event: the state, the event's id, its attributes struct."""
+
+OPTIONAL = "?"
+"""Marks an attribute SWF may leave out (None when absent)."""
 
 
-def ignore(state: ExecutionState, event_id: int, attributes: dict[str, Any]) -> None:
+def ignore(state: ExecutionState, event_id: int, attributes: Any) -> None:
     """Events with nothing for the replay to know (bookkeeping, or features swflow
     never requests, such as Lambda tasks)."""
 
 
-def _started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+def _started(state: ExecutionState, event_id: int, a: Any) -> None:
     state.started = True
-    state.workflow_name = a["workflowType"]["name"]
-    state.workflow_version = a["workflowType"]["version"]
-    state.input = a.get("input")
-    state.task_list = a["taskList"]["name"]
-    state.child_policy = a.get("childPolicy", "")
-    state.execution_start_to_close_timeout = a.get("executionStartToCloseTimeout")
-    state.task_start_to_close_timeout = a.get("taskStartToCloseTimeout")
-    state.tag_list = tuple(a.get("tagList", ()))
-    parent = a.get("parentWorkflowExecution")
-    state.parent_workflow_id = parent["workflowId"] if parent else None
-    state.continued_run_id = a.get("continuedExecutionRunId")
+    state.workflow_name = a.workflowType.name
+    state.workflow_version = a.workflowType.version
+    state.input = a.input
+    state.task_list = a.taskList.name
+    state.child_policy = a.childPolicy or ""
+    state.execution_start_to_close_timeout = a.executionStartToCloseTimeout
+    state.task_start_to_close_timeout = a.taskStartToCloseTimeout
+    state.tag_list = tuple(a.tagList or ())
+    parent = a.parentWorkflowExecution
+    state.parent_workflow_id = parent.workflowId if parent else None
+    state.continued_run_id = a.continuedExecutionRunId
 
 
 def _closed(kind: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
         state.closed = kind
 
     return handler
 
 
-def _cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+def _cancel_requested(state: ExecutionState, event_id: int, a: Any) -> None:
     if state.cancel_event_id is None:
         state.cancel_event_id = event_id
-        sender = a.get("externalWorkflowExecution")
+        sender = a.externalWorkflowExecution
         if sender:
-            state.cancel_by = f" by workflow {sender['workflowId']}"
-        elif a.get("cause") == "CHILD_POLICY_APPLIED":
+            state.cancel_by = f" by workflow {sender.workflowId}"
+        elif a.cause == "CHILD_POLICY_APPLIED":
             state.cancel_by = " by its parent's child policy"
 
 
-def _decision_completed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.task_starts.append(a["startedEventId"])
+def _decision_completed(state: ExecutionState, event_id: int, a: Any) -> None:
+    state.task_starts.append(a.startedEventId)
 
 
-def _signaled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    name = a["signalName"]
-    state.signals.setdefault(name, []).append(SignalState(name, a.get("input"), event_id))
+def _signaled(state: ExecutionState, event_id: int, a: Any) -> None:
+    name = a.signalName
+    state.signals.setdefault(name, []).append(SignalState(name, a.input, event_id))
 
 
-def _activity_scheduled(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    kind = a["activityType"]
+def _activity_scheduled(state: ExecutionState, event_id: int, a: Any) -> None:
+    kind = a.activityType
     activity = ActivityState(
-        kind["name"],
-        kind["version"],
+        kind.name,
+        kind.version,
         "scheduled",
-        activity_id=a["activityId"],
+        activity_id=a.activityId,
         scheduled_event_id=event_id,
     )
     state.activities[activity.activity_id] = activity
     state._by_scheduled[event_id] = activity
 
 
-def _activity_schedule_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    kind = a["activityType"]
-    state.activities[a["activityId"]] = ActivityState(
-        kind["name"],
-        kind["version"],
+def _activity_schedule_failed(state: ExecutionState, event_id: int, a: Any) -> None:
+    kind = a.activityType
+    state.activities[a.activityId] = ActivityState(
+        kind.name,
+        kind.version,
         "schedule_failed",
-        cause=a["cause"],
+        cause=a.cause,
         closed_event_id=event_id,
-        activity_id=a["activityId"],
+        activity_id=a.activityId,
     )
 
 
-def _activity_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.activity_by_scheduled(a["scheduledEventId"]).status = "started"
+def _activity_started(state: ExecutionState, event_id: int, a: Any) -> None:
+    state.activity_by_scheduled(a.scheduledEventId).status = "started"
 
 
 def _activity_closed(status: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        state.activity_by_scheduled(a["scheduledEventId"]).close(status, event_id, a)
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
+        state.activity_by_scheduled(a.scheduledEventId).close(status, event_id, a)
 
     return handler
 
 
-def _activity_cancel_requested(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    activity = state.activities.get(a["activityId"])
+def _activity_cancel_requested(state: ExecutionState, event_id: int, a: Any) -> None:
+    activity = state.activities.get(a.activityId)
     if activity is not None:
         activity.cancel_requested = True
 
 
-def _timer_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.timers[a["timerId"]] = TimerState(a["timerId"], event_id)
+def _timer_started(state: ExecutionState, event_id: int, a: Any) -> None:
+    state.timers[a.timerId] = TimerState(a.timerId, event_id)
 
 
-def _timer_start_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    state.timers[a["timerId"]] = TimerState(
-        a["timerId"], status="start_failed", cause=a["cause"], closed_event_id=event_id
+def _timer_start_failed(state: ExecutionState, event_id: int, a: Any) -> None:
+    state.timers[a.timerId] = TimerState(
+        a.timerId, status="start_failed", cause=a.cause, closed_event_id=event_id
     )
 
 
 def _timer_closed(status: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        timer = state.timers.get(a["timerId"])
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
+        timer = state.timers.get(a.timerId)
         if timer is None:
-            raise HistoryError(f"{status} timer {a['timerId']!r} was never started")
+            raise HistoryError(f"{status} timer {a.timerId!r} was never started")
         timer.status = status
         timer.closed_event_id = event_id
 
     return handler
 
 
-def _marker(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    name = a["markerName"]
-    state.markers.setdefault(name, []).append(MarkerState(name, a.get("details"), event_id))
+def _marker(state: ExecutionState, event_id: int, a: Any) -> None:
+    name = a.markerName
+    state.markers.setdefault(name, []).append(MarkerState(name, a.details, event_id))
 
 
 def _external_initiated(kind: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
         external = ExternalState(
-            kind, a["workflowId"], a.get("runId"), a.get("signalName") if kind == "signal" else None
+            kind, a.workflowId, a.runId, a.signalName if kind == "signal" else None
         )
-        state.externals[a.get("control") or f"event {event_id}"] = external
+        state.externals[a.control or f"event {event_id}"] = external
         state._by_external[event_id] = external
 
     return handler
 
 
 def _external_closed(status: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        external = state._by_external.get(a.get("initiatedEventId", 0))
-        if external is None:  # a failure SWF wrote without an initiated event
-            external = state.externals.get(a.get("control") or "")
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
+        external = state._by_external.get(a.initiatedEventId or 0)
+        if external is None and status == "failed":  # SWF wrote it without an initiated event
+            external = state.externals.get(a.control or "")
         if external is None:
             raise HistoryError(
-                f"event {event_id} refers to unknown initiated event {a.get('initiatedEventId')}"
+                f"event {event_id} refers to unknown initiated event {a.initiatedEventId}"
             )
         external.status, external.closed_event_id = status, event_id
         if status == "failed":
-            external.cause = a["cause"]
+            external.cause = a.cause
 
     return handler
 
 
-def _child_initiated(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    kind = a["workflowType"]
+def _child_initiated(state: ExecutionState, event_id: int, a: Any) -> None:
+    kind = a.workflowType
     child = ChildState(
-        kind["name"],
-        kind["version"],
+        kind.name,
+        kind.version,
         "initiated",
-        workflow_id=a["workflowId"],
+        workflow_id=a.workflowId,
         initiated_event_id=event_id,
     )
     state.children[child.workflow_id] = child
     state._by_initiated[event_id] = child
 
 
-def _child_start_failed(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    kind = a["workflowType"]
-    child = state.children.get(a["workflowId"]) or ChildState(
-        kind["name"], kind["version"], "initiated", workflow_id=a["workflowId"]
+def _child_start_failed(state: ExecutionState, event_id: int, a: Any) -> None:
+    kind = a.workflowType
+    child = state.children.get(a.workflowId) or ChildState(
+        kind.name, kind.version, "initiated", workflow_id=a.workflowId
     )
-    child.status, child.cause, child.closed_event_id = "start_failed", a["cause"], event_id
+    child.status, child.cause, child.closed_event_id = "start_failed", a.cause, event_id
     state.children[child.workflow_id] = child
 
 
-def _child_started(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-    child = state.child_by_initiated(a["initiatedEventId"])
+def _child_started(state: ExecutionState, event_id: int, a: Any) -> None:
+    child = state.child_by_initiated(a.initiatedEventId)
     child.status = "started"
-    child.run_id = a["workflowExecution"]["runId"]
+    child.run_id = a.workflowExecution.runId
 
 
 def _child_closed(status: str) -> Handler:
-    def handler(state: ExecutionState, event_id: int, a: dict[str, Any]) -> None:
-        state.child_by_initiated(a["initiatedEventId"]).close(status, event_id, a)
+    def handler(state: ExecutionState, event_id: int, a: Any) -> None:
+        state.child_by_initiated(a.initiatedEventId).close(status, event_id, a)
 
     return handler
 
 
 _STARTED = (
     "workflowType",
-    "input",
+    "input?",
     "taskList",
-    "childPolicy",
-    "executionStartToCloseTimeout",
-    "taskStartToCloseTimeout",
-    "tagList",
-    "parentWorkflowExecution",
-    "continuedExecutionRunId",
+    "childPolicy?",
+    "executionStartToCloseTimeout?",
+    "taskStartToCloseTimeout?",
+    "tagList?",
+    "parentWorkflowExecution?",
+    "continuedExecutionRunId?",
 )
-_BY_TYPE = ("activityId", "activityType", "cause")
-_OUTCOME = ("result", "reason", "details", "timeoutType")
+_BY_TYPE = ("activityId", "activityType")
+_OUTCOME = ("result?", "reason?", "details?", "timeoutType?")
 _ACTIVITY = ("scheduledEventId", *_OUTCOME)
-_TIMER = ("timerId", "cause")
-_CHILD_BY_TYPE = ("workflowId", "workflowType", "cause")
-_CHILD = ("initiatedEventId", "workflowExecution", *_OUTCOME)
-_EXTERNAL = ("workflowId", "runId", "signalName", "control")
-_EXTERNAL_FAILED = ("initiatedEventId", "control", "cause")
+_TIMER = ("timerId",)
+_CHILD_BY_TYPE = ("workflowId", "workflowType")
+_CHILD = ("initiatedEventId", *_OUTCOME)
+_EXTERNAL = ("workflowId", "runId?", "signalName?", "control?")
+_EXTERNAL_FAILED = ("initiatedEventId?", "control?", "cause")
+_DELIVERED = ("initiatedEventId?",)
 _IGNORED: tuple[Handler, tuple[str, ...]] = (ignore, ())
 
 _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     # The run itself.
     "WorkflowExecutionStarted": (_started, _STARTED),
-    "WorkflowExecutionSignaled": (_signaled, ("signalName", "input")),
+    "WorkflowExecutionSignaled": (_signaled, ("signalName", "input?")),
     "WorkflowExecutionCancelRequested": (
         _cancel_requested,
-        ("externalWorkflowExecution", "cause"),
+        ("externalWorkflowExecution?", "cause?"),
     ),
     **{kind: (_closed(kind), ()) for kind in sorted(CLOSE_EVENTS)},
     # A close decision SWF refused: the next replay decides again.
@@ -246,7 +252,7 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "DecisionTaskTimedOut": _IGNORED,
     # Activities.
     "ActivityTaskScheduled": (_activity_scheduled, _BY_TYPE),
-    "ScheduleActivityTaskFailed": (_activity_schedule_failed, _BY_TYPE),
+    "ScheduleActivityTaskFailed": (_activity_schedule_failed, (*_BY_TYPE, "cause")),
     "ActivityTaskStarted": (_activity_started, ("scheduledEventId",)),
     "ActivityTaskCompleted": (_activity_closed("completed"), _ACTIVITY),
     "ActivityTaskFailed": (_activity_closed("failed"), _ACTIVITY),
@@ -255,17 +261,17 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "ActivityTaskCancelRequested": (_activity_cancel_requested, ("activityId",)),
     "RequestCancelActivityTaskFailed": _IGNORED,  # the activity had already closed
     # Markers and timers.
-    "MarkerRecorded": (_marker, ("markerName", "details")),
+    "MarkerRecorded": (_marker, ("markerName", "details?")),
     "RecordMarkerFailed": _IGNORED,  # absent marker: the next replay records it again
     "TimerStarted": (_timer_started, _TIMER),
-    "StartTimerFailed": (_timer_start_failed, _TIMER),
+    "StartTimerFailed": (_timer_start_failed, (*_TIMER, "cause")),
     "TimerFired": (_timer_closed("fired"), _TIMER),
     "TimerCanceled": (_timer_closed("canceled"), _TIMER),
     "CancelTimerFailed": _IGNORED,  # the timer had already fired
     # Child workflows.
     "StartChildWorkflowExecutionInitiated": (_child_initiated, _CHILD_BY_TYPE),
-    "StartChildWorkflowExecutionFailed": (_child_start_failed, _CHILD_BY_TYPE),
-    "ChildWorkflowExecutionStarted": (_child_started, _CHILD),
+    "StartChildWorkflowExecutionFailed": (_child_start_failed, (*_CHILD_BY_TYPE, "cause")),
+    "ChildWorkflowExecutionStarted": (_child_started, ("initiatedEventId", "workflowExecution")),
     "ChildWorkflowExecutionCompleted": (_child_closed("completed"), _CHILD),
     "ChildWorkflowExecutionFailed": (_child_closed("failed"), _CHILD),
     "ChildWorkflowExecutionTimedOut": (_child_closed("timed_out"), _CHILD),
@@ -273,16 +279,13 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "ChildWorkflowExecutionTerminated": (_child_closed("terminated"), _CHILD),
     # Signals and cancel requests sent to other workflows.
     "SignalExternalWorkflowExecutionInitiated": (_external_initiated("signal"), _EXTERNAL),
-    "ExternalWorkflowExecutionSignaled": (_external_closed("delivered"), ("initiatedEventId",)),
+    "ExternalWorkflowExecutionSignaled": (_external_closed("delivered"), _DELIVERED),
     "SignalExternalWorkflowExecutionFailed": (_external_closed("failed"), _EXTERNAL_FAILED),
     "RequestCancelExternalWorkflowExecutionInitiated": (
         _external_initiated("cancel"),
         _EXTERNAL,
     ),
-    "ExternalWorkflowExecutionCancelRequested": (
-        _external_closed("delivered"),
-        ("initiatedEventId",),
-    ),
+    "ExternalWorkflowExecutionCancelRequested": (_external_closed("delivered"), _DELIVERED),
     "RequestCancelExternalWorkflowExecutionFailed": (
         _external_closed("failed"),
         _EXTERNAL_FAILED,
@@ -296,16 +299,18 @@ _HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "LambdaFunctionFailed": _IGNORED,
     "LambdaFunctionTimedOut": _IGNORED,
 }
-"""Event type -> (handler, the attributes it reads): the one place that says how each
-event is read. The fast page schema (`swflow.worker.pages`) decodes just these fields."""
+"""Event type -> (handler, the attributes it reads, ``?`` marking those SWF may omit):
+the one place that says how each event is read."""
 
 if set(_HANDLERS) != set(EVENTS):  # a new SWF event type must be read (or ignored) here
     raise ImportError(
         f"history handlers do not match SWF's event types: {set(_HANDLERS) ^ set(EVENTS)}"
     )
-READERS = {kind: (handler, EVENTS[kind].attributes) for kind, (handler, _) in _HANDLERS.items()}
+HANDLERS: Mapping[str, tuple[Handler, tuple[str, ...]]] = _HANDLERS
 HANDLED_EVENT_TYPES = frozenset(_HANDLERS)
 READ_FIELDS: dict[str, tuple[str, ...]] = {
-    kind: fields for kind, (handler, fields) in _HANDLERS.items() if handler is not ignore
+    kind: tuple(field.removesuffix(OPTIONAL) for field in fields)
+    for kind, (handler, fields) in _HANDLERS.items()
+    if handler is not ignore
 }
 """Event type -> the attributes the reader uses, for every event type it does not ignore."""

@@ -41,13 +41,14 @@ class TaskState:
         """Why it did not complete: SWF's reason, timeout type or cause, or the status."""
         return self.reason or self.timeout_type or self.cause or self.status
 
-    def close(self, status: str, event_id: int, attributes: dict[str, Any]) -> None:
+    def close(self, status: str, event_id: int, attributes: Any) -> None:
+        """Closed by event ``event_id``, whose attributes struct has the outcome fields."""
         self.status = status
         self.closed_event_id = event_id
-        self.result = attributes.get("result")
-        self.reason = attributes.get("reason")
-        self.details = attributes.get("details")
-        self.timeout_type = attributes.get("timeoutType")
+        self.result = attributes.result
+        self.reason = attributes.reason
+        self.details = attributes.details
+        self.timeout_type = attributes.timeoutType
 
 
 @dataclass(slots=True)

@@ -51,9 +51,10 @@ from swflow.workflow.promise import (
 )
 
 from .callsites import WAKEUP_PREFIX, CallSites
+from .events import HistoryEvent
 from .gcpause import paused_gc
 from .progress import Progress
-from .state import Event, ExecutionState
+from .state import ExecutionState
 
 __all__ = [
     "MAX_DECISIONS",
@@ -93,7 +94,7 @@ class DecisionResult:
 
 
 def decide(
-    history: ExecutionState | Iterable[Event],
+    history: ExecutionState | Iterable[HistoryEvent],
     workflow: WorkflowTask | WorkflowDefinition,
     *,
     workflow_id: str = "",

@@ -1,7 +1,8 @@
 """SWF history events -> typed execution state, in one linear pass.
 
-``ExecutionState.from_events(events)`` takes the event dicts exactly as SWF returns
-them (through boto3 or as raw JSON) and applies one handler per event type. Every one
+``ExecutionState.from_events(events)`` takes the events as `swflow.replay.events`
+structs (a JSON page decodes into them) or as the dicts boto3 returns, and applies one
+handler per event type. Every one
 of SWF's 54 event types is either handled or explicitly ignored; an unknown type raises
 `HistoryError`, because silently skipping an event could make a replay wrong.
 """
@@ -9,14 +10,15 @@ of SWF's 54 event types is either handled or explicitly ignored; an unknown type
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from swflow.errors import HistoryError
 from swflow.swf.vocabulary import event_time
 
-from .event_handlers import HANDLED_EVENT_TYPES, READ_FIELDS, READERS, ignore
+from .event_handlers import HANDLED_EVENT_TYPES, READ_FIELDS, ignore
+from .events import EVENT_TYPES, HistoryEvent, as_event
 from .records import (
     ActivityState,
     ChildState,
@@ -27,8 +29,6 @@ from .records import (
 )
 
 __all__ = ["HANDLED_EVENT_TYPES", "READ_FIELDS", "ExecutionState"]
-
-Event = Mapping[str, Any]
 
 
 @dataclass
@@ -64,50 +64,43 @@ class ExecutionState:
     _by_external: dict[int, ExternalState] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_events(cls, events: Iterable[Event]) -> ExecutionState:
+    def from_events(cls, events: Iterable[HistoryEvent]) -> ExecutionState:
         state = cls()
         state.extend(events)
         return state
 
-    def extend(self, events: Iterable[Event]) -> None:
-        """Fold events in order; the newest one's time becomes `decision_time`."""
-        event = None
-        for event in events:
-            self.apply(event)
-        if event is not None:  # once per batch, not per event: replay's hot loop
-            self._latest_stamp = event.get("eventTimestamp")
-            self.ends_with_task_start = event.get("eventType") == "DecisionTaskStarted"
-
-    def apply(self, event: Event) -> None:
-        """Fold one event into the state.
+    def extend(self, events: Iterable[HistoryEvent]) -> None:
+        """Fold events in order (structs, or dicts as boto3 gives them); the newest
+        one's time becomes `decision_time`.
 
         Raises:
             HistoryError: an unknown type, an id out of order, or a field missing or of
                 the wrong type (a history written by hand, or cut short).
         """
-        previous = self.last_event_id
+        event: Any = None
+        last = self.last_event_id
         try:
-            kind = event["eventType"]
-            reader = READERS.get(kind)
-            if reader is None:
-                raise HistoryError(
-                    f"unknown SWF event type {kind!r} (event {event.get('eventId')})"
-                )
-            event_id = event["eventId"]
-            if not event_id > self.last_event_id:
-                raise HistoryError(
-                    f"event {event_id} ({kind}) arrived after event {self.last_event_id}: "
-                    "histories must be in eventId order"
-                )
-            self.last_event_id = event_id
-            handler, attributes_key = reader
-            if handler is not ignore:
-                handler(self, event_id, event[attributes_key])
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise HistoryError(
-                f"malformed history event after event {previous}: "
-                f"{type(exc).__name__}: {exc} in {str(event)[:200]}"
-            ) from None
+            for item in events:  # the replay's hot loop: a few struct reads per event
+                event = item if type(item) in EVENT_TYPES else as_event(item)
+                event_id = event.eventId
+                if not event_id > last:
+                    raise HistoryError(
+                        f"event {event_id} ({event.kind}) arrived after event {last}: "
+                        "histories must be in eventId order"
+                    )
+                last = event_id
+                fold = event.fold
+                if fold is not ignore:
+                    fold(self, event_id, event.attributes)
+        finally:
+            self.last_event_id = last
+        if event is not None:  # once per batch, not per event
+            self._latest_stamp = event.eventTimestamp
+            self.ends_with_task_start = event.kind == "DecisionTaskStarted"
+
+    def apply(self, event: HistoryEvent) -> None:
+        """Fold one event into the state (see `extend`)."""
+        self.extend((event,))
 
     # Lookups by reference, with a clear error for a history that points nowhere.
 

@@ -52,7 +52,7 @@ from swflow.workflow.decorators import TaskDefinition, WorkflowDefinition
 from .base import Worker
 from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
-from .pages import decoded, event_id, newer_events
+from .pages import event_id, page_events
 from .raw_pages import RawPolls
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
 
     def decide(self, domain: str, task: DecisionTask) -> DecisionResult:
         """The decisions answering ``task``, from the run's decider."""
-        with paused_gc():  # the events, decoded as they are folded, die unscanned
+        with paused_gc():  # the replay's many small objects are freed unscanned
             return self._decide(domain, task)
 
     def _decide(self, domain: str, task: DecisionTask) -> DecisionResult:
@@ -342,10 +342,10 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         state = task.history
         events = task.events
         if state is None:
-            return ExecutionState.from_events(decoded(events))
+            return ExecutionState.from_events(page_events(events))
         if events and (first := event_id(events[0])) != state.last_event_id + 1:
             raise HistoryError(f"history pages skip from event {state.last_event_id} to {first}")
-        state.extend(decoded(events))
+        state.extend(page_events(events))
         return state
 
     def respond(self, domain: str, task: DecisionTask, result: DecisionResult) -> bool:
@@ -378,14 +378,18 @@ def _run_input(task: DecisionTask) -> str | None:
     """The run's input, where the trace context of its start travels."""
     if task.history is not None:
         return task.history.input
-    first = next(decoded(task.events[:1]), None)
-    if first is None or first["eventType"] != "WorkflowExecutionStarted":
+    try:
+        first = page_events(task.events[:1])
+    except HistoryError:
+        return None  # said when the history is folded
+    if not first or first[0].kind != "WorkflowExecutionStarted":
         return None
-    text = first.get("workflowExecutionStartedEventAttributes", {}).get("input")
-    return text if isinstance(text, str) else None
+    text: str | None = first[0].attributes.input  # type: ignore[attr-defined]
+    return text
 
 
 def _newer(newest_first: list[Any], known: int) -> list[Any]:
     """A page's events newer than ``known``: decoded when some are known (a warm run
-    reads a handful), left raw when all are new, to be decoded as they are folded."""
-    return newer_events(newest_first, known) if known else list(newest_first)
+    reads a handful), left raw when all are new, to be decoded as the task is handled
+    (where a malformed event fails that task, not the poll)."""
+    return page_events(newest_first, known) if known else list(newest_first)

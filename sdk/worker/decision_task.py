@@ -21,8 +21,9 @@ class DecisionTask:
         started_event_id: this task's DecisionTaskStarted event.
         workflow_id, run_id: the run.
         workflow_type: ``{"name": ..., "version": ...}``.
-        events: the events ``history`` lacks, oldest first (all of them, cold): dicts,
-            or raw JSON (`msgspec.Raw`) that `swflow.worker.pages.decoded` reads.
+        events: the events ``history`` lacks, oldest first (all of them, cold): raw
+            JSON (`msgspec.Raw`), structs or dicts, as `swflow.worker.pages.page_events`
+            reads them.
         history: the run's folded history from its last task here, if cached; once
             `DistributedDecisionWorker.history` ran, the whole history folded.
         decider: the run's decider kept from its last task, if any.

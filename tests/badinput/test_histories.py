@@ -13,7 +13,7 @@ from swflow.replay import decide
 from swflow.replay.state import ExecutionState
 from swflow.swf.connection import devserver_client
 from swflow.worker.decision_task import DecisionTask
-from swflow.worker.pages import newer_events, parse_page
+from swflow.worker.pages import page_events, parse_page
 
 STARTED = {
     "eventId": 1,
@@ -48,19 +48,23 @@ HISTORIES: list[tuple[str, list[Any], str]] = [
         "eventId order",
     ),
     ("duplicate event id", [STARTED, ev(1, "DecisionTaskScheduled")], "eventId order"),
-    ("attributes missing", [{"eventId": 1, "eventType": "WorkflowExecutionStarted"}], "KeyError"),
+    (
+        "attributes missing",
+        [{"eventId": 1, "eventType": "WorkflowExecutionStarted"}],
+        "missing required field `workflowExecutionStartedEventAttributes`",
+    ),
     (
         "attributes not an object",
         [dict(STARTED, workflowExecutionStartedEventAttributes="x")],
-        "TypeError",
+        "Expected `object`, got `str`",
     ),
-    ("event id missing", [{"eventType": "DecisionTaskScheduled"}], "'eventId'"),
-    ("event id as text", [ev("1", "DecisionTaskScheduled")], "TypeError"),
-    ("event not an object", ["WorkflowExecutionStarted"], "TypeError"),
+    ("event id missing", [{"eventType": "DecisionTaskScheduled"}], "required field `eventId`"),
+    ("event id as text", [ev("1", "DecisionTaskScheduled")], "Expected `int`, got `str`"),
+    ("event not an object", ["WorkflowExecutionStarted"], "is not an object"),
     (
         "activity type missing",
         [STARTED, ev(2, "ActivityTaskScheduled", activityId="a1")],
-        "'activityType'",
+        "required field `activityType`",
     ),
     (
         "completion of nothing",
@@ -76,7 +80,7 @@ HISTORIES: list[tuple[str, list[Any], str]] = [
                 2,
                 "ChildWorkflowExecutionStarted",
                 initiatedEventId=5,
-                workflowExecution={"runId": "r"},
+                workflowExecution={"workflowId": "c", "runId": "r"},
             ),
         ],
         "unknown StartChildWorkflowExecutionInitiated 5",
@@ -88,7 +92,11 @@ PAGES: list[tuple[str, bytes, str]] = [
     ("page truncated", b'{"events": [{"eventId": 1, "eventTy', "truncated"),
     ("page not UTF-8", b'{"events": "\xff\xfe"}', "malformed"),
     ("page is a list", b"[]", "Expected `object`"),
-    ("event id as text in a page", b'{"events": [{"eventId": "one"}]}', "$.events[0].eventId"),
+    (
+        "event id as text in a page",
+        b'{"events": [{"eventId": "one", "eventType": "TimerFired"}]}',
+        "$.events[0].eventId",
+    ),
     (
         "event type as a number",
         b'{"events": [{"eventId": 1, "eventType": 5}]}',
@@ -117,9 +125,9 @@ def test_a_broken_page_is_a_history_error(name: str, body: bytes, words: str) ->
 
 
 LAZY_EVENTS = [
-    ("event id as text", b'{"eventId": "one"}', "$.eventId"),
+    ("event id as text", b'{"eventId": "one", "eventType": "TimerFired"}', "$.eventId"),
     ("event type as a number", b'{"eventId": 1, "eventType": 5}', "$.eventType"),
-    ("event without an id", b'{"eventType": "TimerFired"}', "without an eventId"),
+    ("event without an id", b'{"eventType": "TimerFired"}', "required field `eventId`"),
 ]
 
 
@@ -129,7 +137,7 @@ def test_a_broken_event_in_a_lazy_page_is_a_history_error(
 ) -> None:
     page = parse_page(b'{"taskToken": "t", "events": [' + event + b"]}", lazy=True)
     with pytest.raises(HistoryError) as raised:  # the warm worker's path: decoded once needed
-        newer_events(page["events"], known=0)
+        page_events(page["events"])
     assert words in str(raised.value), str(raised.value)
 
 

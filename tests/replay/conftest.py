@@ -15,8 +15,9 @@ import pytest
 
 import swflow.testing.histories
 from swflow.replay import decide
+from swflow.replay.events import HistoryEvent
 from swflow.replay.snapshot import DecisionResult
-from swflow.replay.state import Event, ExecutionState
+from swflow.replay.state import ExecutionState
 from swflow.replay.sticky import StickyDecider
 
 
@@ -24,11 +25,11 @@ class StickyReplays:
     """A drop-in `decide` answering through sticky deciders."""
 
     def __init__(self) -> None:
-        self.runs: dict[tuple[int, int], tuple[list[Event], StickyDecider]] = {}
+        self.runs: dict[tuple[int, int], tuple[list[HistoryEvent], StickyDecider]] = {}
         self.resumed = 0  # decisions answered by a decider that went on
 
     def __call__(
-        self, history: ExecutionState | Iterable[Event], workflow: Any, **options: Any
+        self, history: ExecutionState | Iterable[HistoryEvent], workflow: Any, **options: Any
     ) -> DecisionResult:
         if not isinstance(history, list):
             return decide(history, workflow, **options)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
+import msgspec
 import pytest
 
 from swflow import HistoryError
@@ -158,12 +160,14 @@ def test_fast_pages_and_boto3_dicts_give_the_same_state() -> None:
 
 def test_fields_nobody_reads_are_never_built() -> None:
     page = parse_page(_as_json(_every_handled_event()))
-    started = next(e for e in page["events"] if e["eventType"] == "ActivityTaskStarted")
-    assert set(started["activityTaskStartedEventAttributes"]) == {"scheduledEventId"}  # no identity
-    scheduled = next(e for e in page["events"] if e["eventType"] == "ActivityTaskScheduled")
-    assert "taskList" not in scheduled["activityTaskScheduledEventAttributes"]
-    decision = next(e for e in page["events"] if e["eventType"] == "DecisionTaskScheduled")
-    assert set(decision) == {"eventId", "eventType", "eventTimestamp"}  # the decider's clock
+    started = next(e for e in page["events"] if e.kind == "ActivityTaskStarted")
+    assert set(msgspec.structs.asdict(started.attributes)) == {"scheduledEventId"}  # no identity
+    scheduled = next(e for e in page["events"] if e.kind == "ActivityTaskScheduled")
+    assert not hasattr(scheduled.attributes, "taskList")
+    decision = next(e for e in page["events"] if e.kind == "DecisionTaskScheduled")
+    assert decision.attributes is None  # only its id and time: the decider's clock
+    assert decision.eventTimestamp == 1767225602.0
+    assert not gc.is_tracked(started) and not gc.is_tracked(started.attributes)
 
 
 @pytest.mark.parametrize(

@@ -191,9 +191,9 @@ def test_polls_skip_botocore_parsing_only_for_the_worker(swf: Any, client: Workf
         client.start(greeting, "x", workflow_id=f"raw-{number}")
     raw = worker.polls.poll(domain=DOMAIN, taskList={"name": "dw"})
     shared = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": "dw"})
-    assert raw["events"][0]["eventType"] == shared["events"][0]["eventType"]
+    assert raw["events"][0].kind == shared["events"][0]["eventType"]
     # parse_page: epoch seconds as sent, not the datetime botocore would build
-    assert isinstance(raw["events"][0]["eventTimestamp"], float)
+    assert isinstance(raw["events"][0].eventTimestamp, float)
     assert not isinstance(shared["events"][0]["eventTimestamp"], float)
     assert isinstance(shared["events"][0]["eventTimestamp"], datetime)  # botocore's, as usual
     assert {raw["workflowExecution"]["workflowId"], shared["workflowExecution"]["workflowId"]} == {

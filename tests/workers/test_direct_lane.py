@@ -160,13 +160,13 @@ def test_a_decision_page_comes_raw_and_a_plain_call_keeps_botocores_datetimes(
         "startedEventId": 3,
         "workflowExecution": {"workflowId": "w", "runId": "r"},
         "workflowType": {"name": "wf", "version": "1"},
-        "events": [{"eventId": 1, "eventType": "WorkflowExecutionStarted", "eventTimestamp": 1.5}],
+        "events": [{"eventId": 2, "eventType": "DecisionTaskScheduled", "eventTimestamp": 1.5}],
     }
     body = json.dumps(page).encode()
     server.answers = [(200, body, False), (200, body, False)]
     swf = devserver_client(server.endpoint)
     raw = RawPolls(swf).poll(**POLL)
-    assert raw["events"][0]["eventTimestamp"] == 1.5  # parse_page's reading of the raw body
+    assert raw["events"][0].eventTimestamp == 1.5  # parse_page's reading of the raw body
     assert "poll_for_decision_task" in DIRECT_OPERATIONS
     assert "poll_for_decision_task" not in PLAIN_REPLIES
     shared = swf.poll_for_decision_task(**POLL)  # anyone else: botocore's answer, as ever

@@ -19,7 +19,7 @@ from swflow import (
 from swflow.replay.state import ExecutionState
 from swflow.worker.decision_task import DecisionTask
 from swflow.worker.history_cache import HistoryCache
-from swflow.worker.pages import decoded
+from swflow.worker.pages import page_events
 from tests.workers.conftest import DOMAIN, serving
 
 TASK_LIST = "cache-deciders"
@@ -148,7 +148,7 @@ def test_a_cache_ahead_of_the_history_is_dropped(swf: Any, client: WorkflowClien
     task = worker.poll(DOMAIN, TASK_LIST)
     assert task is not None
     assert task.history is None
-    assert [e["eventId"] for e in decoded(task.events)] == [1, 2, 3]  # cold: all of them
+    assert [e.eventId for e in page_events(task.events)] == [1, 2, 3]  # cold: all of them
 
 
 @decision_task(swf_workflow_type="CacheChain", swf_task_list=TASK_LIST)

@@ -156,6 +156,6 @@ def test_a_poll_that_fails_after_checking_out_a_run_closes_its_decider(
     waiting = _waiting(HistoryBuilder("StickyChain", input=[3]))
     worker.histories.keep(("d", "w", "r"), waiting.state, waiting)
     worker.polls = _BrokenEventPage()  # type: ignore[assignment]
-    with pytest.raises(HistoryError, match="without an eventId"):
+    with pytest.raises(HistoryError, match="required field `eventId`"):
         worker.poll("d", "sticky-deciders")
     assert not decider_threads() and len(worker.histories) == 0  # nothing left waiting
