@@ -13,6 +13,7 @@ read, or pass on still without downloading it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -52,10 +53,12 @@ def resolved_promise(
     """
     promise = promise if promise is not None else Promise(description)
     promise.envelope = envelope
+    if is_self_contained(envelope):  # no I/O to exempt: the replay's common case, kept lean
+        return promise._resolve(
+            decode=functools.partial(codec.decode, envelope, expect, field), at=at
+        )
 
     def decode() -> Any:
-        if is_self_contained(envelope):  # no I/O to exempt: spare the context manager
-            return codec.decode(envelope, expect=expect, field=field)
         with exempt():
             return codec.decode(envelope, expect=expect, field=field)
 

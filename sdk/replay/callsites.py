@@ -65,7 +65,7 @@ class CallSites(OtherRunSites, CachedSites):
         promise: Promise[Any] = Promise(f"activity {call.definition.name} #{site}")
         asked = CancelableSite(f"a{site}", call, args, kwargs)
         promise._on_cancel = functools.partial(self._cancel_activity, asked)
-        self.track(promise, functools.partial(self._settle_activity, promise, asked))
+        self.track(promise, self._settle_activity, promise, asked)
         return promise
 
     def _settle_activity(self, promise: Promise[Any], asked: CancelableSite) -> None:
@@ -97,7 +97,8 @@ class CallSites(OtherRunSites, CachedSites):
         activity_id = asked.activity_id or asked.base_id
         definition, retry = asked.call.definition, asked.call.options.retry
         self.visited.add(activity_id)
-        self._check(f"activity {activity_id}", definition, record)
+        if definition.name != record.name or definition.version != record.version:
+            self._check(f"activity {activity_id}", definition, record)
         if record.status in ("scheduled", "started"):
             return False
         if record.status == "completed":
@@ -236,7 +237,7 @@ class CallSites(OtherRunSites, CachedSites):
         promise: Promise[Any] = Promise(f"child {definition.name} {workflow_id}")
         asked = CancelableSite(workflow_id, call, args, kwargs)
         promise._on_cancel = functools.partial(self._cancel_child, asked)
-        self.track(promise, functools.partial(self._settle_child, promise, asked))
+        self.track(promise, self._settle_child, promise, asked)
         return promise
 
     def _settle_child(self, promise: Promise[Any], asked: CancelableSite) -> None:

@@ -3,6 +3,7 @@ pending, and the wait that reads a promise (see `swflow.replay.callsites`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -96,12 +97,14 @@ class SiteBase:
 
     # Promises.
 
-    def track(self, promise: Promise[Any], settle: Callable[[], None]) -> None:
-        """Settle ``promise`` from the history now, and again while it stays pending."""
+    def track(self, promise: Promise[Any], settle: Callable[..., None], *arguments: Any) -> None:
+        """Settle ``promise`` from the history now (``settle(*arguments)``), and again
+        while it stays pending."""
         self.progress.touch()
-        settle()
-        if not promise.is_ready:
-            self.pending.append((promise, settle))
+        settle(*arguments)
+        if not promise.is_ready:  # only then is the settle kept, bound to its arguments
+            again = functools.partial(settle, *arguments) if arguments else settle
+            self.pending.append((promise, again))
 
     def refresh(self) -> None:
         """Settle the pending promises again against the history as it is now.
@@ -200,4 +203,9 @@ def decision_for(decisions: list[Decision], kind: type[Decision], **match: Any) 
 
 def waits_on_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """True when a promise among the arguments is not ready yet."""
-    return any(isinstance(a, Promise) and not a.is_ready for a in (*args, *kwargs.values()))
+    for value in args:  # a loop, not any(): called for every call site the replay meets
+        if isinstance(value, Promise) and not value.is_ready:
+            return True
+    return bool(kwargs) and any(
+        isinstance(value, Promise) and not value.is_ready for value in kwargs.values()
+    )
