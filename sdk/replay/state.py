@@ -2,9 +2,9 @@
 
 ``ExecutionState.from_events(events)`` takes the events as `swflow.replay.events`
 structs (a JSON page decodes into them) or as the dicts boto3 returns, and applies one
-handler per event type. Every one
-of SWF's 54 event types is either handled or explicitly ignored; an unknown type raises
-`HistoryError`, because silently skipping an event could make a replay wrong.
+handler per event type. Every one of SWF's 54 event types is either handled or
+explicitly ignored; an unknown type raises `HistoryError`, because silently skipping
+an event could make a replay wrong.
 """
 
 from __future__ import annotations
