@@ -97,8 +97,7 @@ class CallSites(OtherRunSites, CachedSites):
         activity_id = asked.activity_id or asked.base_id
         definition, retry = asked.call.definition, asked.call.options.retry
         self.visited.add(activity_id)
-        if definition.name != record.name or definition.version != record.version:
-            self._check(f"activity {activity_id}", definition, record)
+        self._check("activity", activity_id, definition, record)
         if record.status in ("scheduled", "started"):
             return False
         if record.status == "completed":
@@ -263,7 +262,7 @@ class CallSites(OtherRunSites, CachedSites):
                 )
             )
             return
-        self._check(f"child workflow {workflow_id}", definition, record)
+        self._check("child workflow", workflow_id, definition, record)
         if record.status == "completed":
             expect = definition.result.serializer
             self._payload_promise(promise, record.result, record.closed_event_id, expect)

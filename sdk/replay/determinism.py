@@ -20,13 +20,14 @@ WAKEUP_PREFIX = "swflow.more."
 
 
 def mismatch(
-    label: str, asked: TaskDefinition, recorded: ActivityState | ChildState
+    kind: str, item_id: str, asked: TaskDefinition, recorded: ActivityState | ChildState
 ) -> NonDeterministicWorkflowError | None:
-    """The error when the history's item under this id is not what the code asks for."""
+    """The error when the history's ``kind`` under ``item_id`` is not what the code asks
+    for (checked at every call site the replay meets: the message is built only then)."""
     if asked.name == recorded.name and asked.version == recorded.version:
         return None
     return NonDeterministicWorkflowError(
-        f"{label}: the code now asks for {asked.name} {asked.version} where the "
+        f"{kind} {item_id}: the code now asks for {asked.name} {asked.version} where the "
         f"history recorded {recorded.name} {recorded.version}"
     )
 

@@ -127,7 +127,7 @@ HistoryEvent = Event | Mapping[str, Any]
 """An event as the fold takes it: a struct, or a dict as boto3 (or a test) gives it."""
 
 
-def as_event(event: Event | Mapping[str, Any]) -> Event:
+def as_event(event: HistoryEvent) -> Event:
     """``event`` as its struct: boto3's dicts (and a test's) converted, structs as they are.
 
     Raises:
@@ -142,6 +142,6 @@ def as_event(event: Event | Mapping[str, Any]) -> Event:
         kind = event["eventType"]
         if kind not in EVENT_CLASSES:
             raise HistoryError(f"unknown SWF event type {kind!r} (event {event.get('eventId')})")
-        return msgspec.convert(event, EVENT_CLASSES[kind], from_attributes=False)
+        return msgspec.convert(event, EVENT_CLASSES[kind])
     except (msgspec.ValidationError, KeyError, TypeError) as exc:
         raise HistoryError(f"malformed SWF history event: {exc} in {str(event)[:200]}") from None

@@ -163,12 +163,13 @@ class SiteBase:
 
     def _check(
         self,
-        label: str,
+        kind: str,
+        item_id: str,
         asked: TaskDefinition,
         recorded: ActivityState | ChildState,
     ) -> None:
         """The history's item under this id must be what the code asks for now."""
-        error = mismatch(label, asked, recorded)
+        error = mismatch(kind, item_id, asked, recorded)
         if error is not None:
             self.nondeterminism = self.nondeterminism or error
             raise error

@@ -43,7 +43,7 @@ _Page = _typed_dict("_Page", {**_PageHead.__annotations__, "events": list[AnyEve
 
 
 class _LazyPage(_PageHead, total=False):
-    events: list[msgspec.Raw]  # decoded later, only as far as needed (newer_events)
+    events: list[msgspec.Raw]  # decoded later, only as far as needed (page_events)
 
 
 _DECODER = msgspec.json.Decoder(_Page)
