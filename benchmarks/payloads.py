@@ -157,7 +157,11 @@ def bench_stores(runs: int, endpoint: str, root: Path, data: bytes) -> None:
     client = boto3.client("s3", endpoint_url=endpoint)
     fs = s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint}, skip_instance_cache=True)
     s3 = S3DataStore(BUCKET, "bench/", client_kwargs={"endpoint_url": endpoint})
+    s3_blake3 = S3DataStore(
+        BUCKET, "bench-b3/", digest="blake3", client_kwargs={"endpoint_url": endpoint}
+    )
     local = LocalDataStore(root / "store")
+    local_blake3 = LocalDataStore(root / "store", digest="blake3")
     raw_file = root / "raw.bin"
 
     def put_get(
@@ -165,10 +169,13 @@ def bench_stores(runs: int, endpoint: str, root: Path, data: bytes) -> None:
     ) -> tuple[float, float]:
         return size / median_seconds(put, runs, setup), size / median_seconds(get, runs)
 
-    ref = s3.put(data)
-    local_ref = local.put(data)
+    ref, blake3_ref = s3.put(data), s3_blake3.put(data)
+    local_ref, local_blake3_ref = local.put(data), local_blake3.put(data)
     figures = {
         "S3DataStore": put_get(lambda: s3.put(data), lambda: s3.get(ref)),
+        "S3DataStore(digest=blake3)": put_get(
+            lambda: s3_blake3.put(data), lambda: s3_blake3.get(blake3_ref)
+        ),
         "raw boto3": put_get(
             lambda: client.put_object(Bucket=BUCKET, Key="raw", Body=data),
             lambda: client.get_object(Bucket=BUCKET, Key="raw")["Body"].read(),  # noqa: PLW0108
@@ -181,6 +188,11 @@ def bench_stores(runs: int, endpoint: str, root: Path, data: bytes) -> None:
             lambda: local.put(data),
             lambda: local.get(local_ref),
             setup=lambda: Path(local_ref.location).unlink(missing_ok=True),
+        ),
+        "LocalDataStore(digest=blake3)": put_get(
+            lambda: local_blake3.put(data),
+            lambda: local_blake3.get(local_blake3_ref),
+            setup=lambda: Path(local_blake3_ref.location).unlink(missing_ok=True),
         ),
         "LocalDataStore(fsync=False)": put_get(
             lambda: LocalDataStore(root / "store", fsync=False).put(data),
@@ -197,9 +209,7 @@ def bench_stores(runs: int, endpoint: str, root: Path, data: bytes) -> None:
     rows = []
     for name, (put, get) in figures.items():
         peer = best_s3 if name.startswith("S3") else figures["raw file"]
-        versus = ""
-        if name in ("S3DataStore", "LocalDataStore", "LocalDataStore(fsync=False)"):
-            versus = f"{put / peer[0]:.0%} / {get / peer[1]:.0%}"
+        versus = "" if name.startswith("raw") else f"{put / peer[0]:.0%} / {get / peer[1]:.0%}"
         rows.append([name, f"{put:,.0f}", f"{get:,.0f}", versus])
     table(
         "Stores, 50 MB blob, put and get with integrity checks "

@@ -16,8 +16,9 @@ AWm3...
 
 The header names the format version, the serializer spec, (version 2 only) the codec
 chain that ran over the serialized bytes and the field they were written for, the
-reference scheme, the stored size in bytes and its sha256 (``-`` for inline payloads,
-which SWF keeps intact). Payloads no codec touched are written as version 1, which
+reference scheme, the stored size in bytes and its digest: hex for sha256,
+``blake3:`` then hex for BLAKE3 (`swflow.stores.digests`), ``-`` for inline payloads,
+which SWF keeps intact. Payloads no codec touched are written as version 1, which
 every swflow reads. Inline payloads follow the header as text (``inline``) or base64
 (``base64``), so an inline JSON payload stays readable in the SWF console. Text that
 does not start with ``swflow/`` is read as plain JSON, as a workflow started from the
@@ -34,7 +35,8 @@ from dataclasses import dataclass
 
 from swflow.errors import PayloadCorruptError, UnsupportedEnvelopeError
 from swflow.serializers import JsonSerializer
-from swflow.stores import Ref
+from swflow.stores import DIGESTS, Ref
+from swflow.stores.digests import DEFAULT_DIGEST, check_digest_name
 
 __all__ = [
     "ENVELOPE_VERSION",
@@ -116,7 +118,9 @@ class Envelope:
         ref = self.ref
         if self.legacy:
             return ref.location
-        digest = ref.sha256 or NO_DIGEST
+        digest = ref.digest or NO_DIGEST
+        if ref.algorithm != DEFAULT_DIGEST and ref.digest:
+            digest = f"{check_digest_name(ref.algorithm)}:{digest}"
         if self.codecs:
             head = f"{MAGIC}2 {self.serializer} {self.codecs} {self.field}"
         else:
@@ -168,11 +172,22 @@ def parse_envelope(text: str) -> Envelope:
     spec, *middle, scheme, size, digest = fields[1:]
     if not (size.isascii() and size.isdigit()):
         raise PayloadCorruptError(f"malformed swflow envelope header {header[:200]!r}")
-    if digest != NO_DIGEST and not (len(digest) == 64 and _HEX.issuperset(digest)):
-        raise PayloadCorruptError(f"envelope checksum {digest[:80]!r} is not a sha256 or -")
+    named, colon, digest = digest.rpartition(":")
+    algorithm = named if colon else DEFAULT_DIGEST
+    if digest == NO_DIGEST and not colon:
+        digest = ""
+    elif not (len(digest) == 64 and _HEX.issuperset(digest)):
+        raise PayloadCorruptError(
+            f"envelope checksum {fields[-1][:80]!r} is not a hex digest, blake3:digest or -"
+        )
+    elif algorithm not in DIGESTS:
+        raise UnsupportedEnvelopeError(
+            f"payload digest {algorithm[:40]!r} is unknown to this swflow (it has "
+            f"{', '.join(DIGESTS)}): upgrade swflow"
+        )
     codecs, field = middle if middle else ("", "")
-    sha256 = "" if digest == NO_DIGEST else digest
-    return Envelope(spec, Ref(scheme, location, int(size), sha256), codecs=codecs, field=field)
+    ref = Ref(scheme, location, int(size), digest, algorithm)
+    return Envelope(spec, ref, codecs=codecs, field=field)
 
 
 def utf8_size(text: str) -> int:

@@ -5,6 +5,7 @@ A leaf package: it imports only the standard library, its own third-party librar
 """
 
 from .base import DataStore, Ref
+from .digests import DIGESTS
 from .inline import InlineDataStore
 from .local import LocalDataStore
 from .registry import STORES, register_store, store_class, store_for_ref
@@ -12,6 +13,7 @@ from .s3 import S3DataStore
 from .threshold import ThresholdDataStore
 
 __all__ = [
+    "DIGESTS",
     "STORES",
     "DataStore",
     "InlineDataStore",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import abc
-import hashlib
 import queue
 import threading
 from dataclasses import dataclass
 from typing import ClassVar
 
-from swflow.errors import PayloadCorruptError, UnsafeReferenceError
+from swflow.errors import ConfigurationError, PayloadCorruptError, UnsafeReferenceError
+
+from .digests import DEFAULT_DIGEST, DIGESTS, check_digest_name, digest_hex, hasher
 
 __all__ = [
     "INLINE_SCHEMES",
@@ -35,14 +36,16 @@ class Ref:
         scheme: the store kind, a key of `swflow.stores.STORES`.
         location: store-specific; for inline payloads it is the payload itself.
         size: length of the payload in bytes.
-        sha256: lowercase hex digest of the payload; empty for inline payloads,
+        digest: lowercase hex digest of the payload; empty for inline payloads,
             which SWF itself keeps intact.
+        algorithm: which digest it is, a key of `swflow.stores.digests.DIGESTS`.
     """
 
     scheme: str
     location: str
     size: int
-    sha256: str = ""
+    digest: str = ""
+    algorithm: str = DEFAULT_DIGEST
 
     @property
     def inline(self) -> bool:
@@ -51,20 +54,20 @@ class Ref:
 
 
 def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return digest_hex("sha256", data)
 
 
 class PipelinedDigest:
-    """A sha256 computed on a helper thread while the caller moves the same chunks.
+    """A digest computed on a helper thread while the caller moves the same chunks.
 
-    hashlib releases the GIL on large updates, so hashing overlaps the caller's I/O
-    instead of adding a second pass over the payload. Feed chunks in order.
+    hashlib and blake3 release the GIL on large updates, so hashing overlaps the
+    caller's I/O instead of adding a second pass over the payload. Feed chunks in order.
     """
 
-    def __init__(self) -> None:
-        self._hasher = hashlib.sha256()
+    def __init__(self, algorithm: str = DEFAULT_DIGEST) -> None:
+        self._hasher = hasher(algorithm)  # one thread: it already runs beside the I/O
         self._chunks: queue.SimpleQueue[memoryview | bytes | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="swflow-sha256", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="swflow-digest", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -85,29 +88,35 @@ class PipelinedDigest:
             self._thread.join()
 
 
-def check_digest(digest: str) -> str:
-    """``digest`` if it is a well-formed sha256 hex digest, else `UnsafeReferenceError`.
+def check_digest(ref: Ref) -> str:
+    """``ref``'s digest if it is a well-formed 256-bit hex digest of a digest swflow
+    computes, else `UnsafeReferenceError`.
 
     Stores build object names from digests, so a malformed one is an escape attempt.
     """
+    digest = ref.digest
     if len(digest) != 64 or not _HEX.issuperset(digest):
-        raise UnsafeReferenceError(f"reference checksum {digest[:80]!r} is not a sha256 digest")
+        raise UnsafeReferenceError(
+            f"reference checksum {digest[:80]!r} is not a 256-bit hex digest"
+        )
+    check_digest_name(ref.algorithm)
     return digest
 
 
 def verify(ref: Ref, data: bytes, digest: str = "") -> bytes:
     """``data`` if its size and checksum match ``ref``; else `PayloadCorruptError`.
 
-    ``digest``, when given, is the sha256 the caller already computed while reading.
+    ``digest``, when given, is the one (of ``ref.algorithm``) the caller already
+    computed while reading.
     """
     if len(data) != ref.size:
         raise PayloadCorruptError(
             f"payload at {ref.location[:200]} has {len(data):,} bytes, the reference says "
             f"{ref.size:,}"
         )
-    if ref.sha256 and (digest or sha256_hex(data)) != ref.sha256:
+    if ref.digest and (digest or digest_hex(ref.algorithm, data)) != ref.digest:
         raise PayloadCorruptError(
-            f"payload at {ref.location[:200]} does not match its sha256 {ref.sha256}"
+            f"payload at {ref.location[:200]} does not match its {ref.algorithm} {ref.digest}"
         )
     return data
 
@@ -115,12 +124,25 @@ def verify(ref: Ref, data: bytes, digest: str = "") -> bytes:
 class DataStore(abc.ABC):
     """Puts bytes somewhere and gives back a `Ref`; gets them back, verified.
 
-    Keys are content addressed (sha256), so a retried put is idempotent and equal
-    payloads are stored once. Stores are safe to share between threads.
+    Keys are content addressed (by the digest of `algorithm`), so a retried put is
+    idempotent and equal payloads are stored once. Stores are safe to share between
+    threads.
     """
 
     scheme: ClassVar[str]
     """The scheme its references carry; the key in `swflow.stores.STORES`."""
+
+    algorithm: str = DEFAULT_DIGEST
+    """The digest its new references carry; any reference is verified by its own."""
+
+    def _use_digest(self, algorithm: str) -> None:
+        """Write references with ``algorithm``; its library must be installed now."""
+        if algorithm not in DIGESTS:
+            raise ConfigurationError(
+                f"{type(self).__name__}: digest {algorithm!r} is not one of {', '.join(DIGESTS)}"
+            )
+        hasher(algorithm)  # a missing extra fails the configuration, not the first put
+        self.algorithm = algorithm
 
     @abc.abstractmethod
     def put(self, data: bytes) -> Ref:

@@ -16,7 +16,8 @@ from swflow.errors import (
     UnsafeReferenceError,
 )
 
-from .base import DataStore, PipelinedDigest, Ref, check_digest, sha256_hex, verify
+from .base import DataStore, PipelinedDigest, Ref, check_digest, verify
+from .digests import DEFAULT_DIGEST, digest_hex
 
 __all__ = ["LocalDataStore"]
 
@@ -26,7 +27,7 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class LocalDataStore(DataStore):
-    """Files under ``root``, named by their sha256 (``root/ab/abcd...``).
+    """Files under ``root``, named by their digest (``root/ab/abcd...``).
 
     Writes go to a temporary file under ``root`` and are renamed into place, so a
     reader never sees a partial payload and concurrent writers of the same content
@@ -43,22 +44,28 @@ class LocalDataStore(DataStore):
         root: folder holding the payloads; created on first write.
         fsync: flush each file to disk before it becomes visible, so a crash cannot
             leave a truncated payload under a valid name. Turn off only for scratch data.
+        digest: the checksum new references carry, ``"sha256"`` or ``"blake3"``
+            (faster on large payloads; ``pip install 'swflow[blake3]'``, and every
+            process that reads them needs it too). References of either are read.
     """
 
     scheme = "file"
 
-    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], *, fsync: bool = True, digest: str = DEFAULT_DIGEST
+    ) -> None:
         self.root = os.path.abspath(os.fspath(root))
         if "\n" in self.root:
             raise ValueError(f"LocalDataStore root cannot contain a newline: {self.root!r}")
         self.fsync = fsync
+        self._use_digest(digest)
 
     def _path(self, digest: str) -> str:
         return os.path.join(self.root, digest[:2], digest)
 
     def put(self, data: bytes) -> Ref:
         if len(data) <= _CHUNK:
-            digest = sha256_hex(data)
+            digest = digest_hex(self.algorithm, data)
             if self._holds(digest, len(data)):
                 return self._ref(digest, len(data))  # content addressed: already there
         else:
@@ -86,9 +93,8 @@ class LocalDataStore(DataStore):
             raise PayloadStoreError(f"cannot write payload under {self.root}: {exc}") from exc
         return self._ref(digest, len(data))
 
-    @staticmethod
-    def _write_hashing(file: BinaryIO, data: bytes) -> str:
-        digest = PipelinedDigest()
+    def _write_hashing(self, file: BinaryIO, data: bytes) -> str:
+        digest = PipelinedDigest(self.algorithm)
         view = memoryview(data)
         for start in range(0, len(data), _CHUNK):
             chunk = view[start : start + _CHUNK]
@@ -103,7 +109,7 @@ class LocalDataStore(DataStore):
             return False
 
     def _ref(self, digest: str, size: int) -> Ref:
-        return Ref(self.scheme, self._path(digest), size, digest)
+        return Ref(self.scheme, self._path(digest), size, digest, self.algorithm)
 
     def get(self, ref: Ref) -> bytes:
         path = self._checked_path(ref)
@@ -131,13 +137,13 @@ class LocalDataStore(DataStore):
         """The file ``ref`` names, proven to sit inside this store's root."""
         if ref.scheme != self.scheme:
             raise UnsafeReferenceError(f"LocalDataStore cannot read {ref.scheme!r} references")
-        path = self._path(check_digest(ref.sha256))
+        path = self._path(check_digest(ref))
         if ref.location != path:
             raise UnsafeReferenceError(
                 f"reference {ref.location[:200]!r} is not the file {path!r} of this store"
             )
         real_root = os.path.realpath(self.root)
-        if os.path.realpath(os.path.dirname(path)) != os.path.join(real_root, ref.sha256[:2]):
+        if os.path.realpath(os.path.dirname(path)) != os.path.join(real_root, ref.digest[:2]):
             raise UnsafeReferenceError(f"payload folder of {path} leads outside {self.root}")
         return path
 
@@ -146,7 +152,7 @@ class LocalDataStore(DataStore):
 
     @classmethod
     def for_ref(cls, ref: Ref) -> DataStore:
-        digest = check_digest(ref.sha256)
+        digest = check_digest(ref)
         suffix = os.path.join("", digest[:2], digest)
         root = ref.location.removesuffix(os.sep + suffix)
         if root == ref.location or not os.path.isabs(root):
@@ -157,4 +163,5 @@ class LocalDataStore(DataStore):
         return cls(root)
 
     def __repr__(self) -> str:
-        return f"LocalDataStore({self.root!r})"
+        digest = "" if self.algorithm == DEFAULT_DIGEST else f", digest={self.algorithm!r}"
+        return f"LocalDataStore({self.root!r}{digest})"

@@ -15,7 +15,8 @@ from swflow.errors import (
     UnsafeReferenceError,
 )
 
-from .base import DataStore, PipelinedDigest, Ref, check_digest, sha256_hex, verify
+from .base import DataStore, PipelinedDigest, Ref, check_digest, verify
+from .digests import DEFAULT_DIGEST, digest_hex
 
 __all__ = ["S3DataStore"]
 
@@ -36,7 +37,7 @@ _SINGLE_PUT_LIMIT = 256 * 2**20
 
 
 class S3DataStore(DataStore):
-    """Objects in ``bucket`` named ``prefix + sha256``, through s3fs.
+    """Objects in ``bucket`` named ``prefix + digest``, through s3fs.
 
     Credentials, region and endpoint come from the usual AWS chain (``AWS_PROFILE``,
     ``AWS_ENDPOINT_URL_S3``, ...), or from ``s3fs_options`` (passed to
@@ -44,18 +45,22 @@ class S3DataStore(DataStore):
     meets an ``s3://`` reference without a configured store for that bucket uses the
     default chain.
 
-    Every payload carries a sha256 that reads verify, so botocore's per-request CRC32
+    Every payload carries a digest that reads verify, so botocore's per-request CRC32
     checksums are off by default (``config_kwargs`` in ``s3fs_options`` turns them on).
 
     Args:
         bucket: an existing bucket.
         prefix: key prefix, e.g. ``"results/"``.
+        digest: the checksum new references carry, ``"sha256"`` or ``"blake3"`` (see
+            `LocalDataStore`). References of either are read.
         **s3fs_options: options for ``s3fs.S3FileSystem``.
     """
 
     scheme = "s3"
 
-    def __init__(self, bucket: str, prefix: str = "", **s3fs_options: Any) -> None:
+    def __init__(
+        self, bucket: str, prefix: str = "", *, digest: str = DEFAULT_DIGEST, **s3fs_options: Any
+    ) -> None:
         if not _BUCKET.match(bucket):
             raise ValueError(f"S3DataStore: {bucket!r} is not a valid S3 bucket name")
         if prefix.startswith("/") or "\n" in prefix:
@@ -64,8 +69,9 @@ class S3DataStore(DataStore):
             )
         self.bucket = bucket
         self.prefix = prefix
+        self._use_digest(digest)
         options: dict[str, Any] = {"skip_instance_cache": True, **s3fs_options}
-        # swflow verifies a sha256 of every payload end to end, so botocore's own CRC32 of
+        # swflow verifies a digest of every payload end to end, so botocore's own CRC32 of
         # each body is redundant work (a third of the upload time): on only when required.
         options["config_kwargs"] = {**_CHECKSUMS_WHEN_REQUIRED, **options.get("config_kwargs", {})}
         self.s3fs_options = options
@@ -88,7 +94,7 @@ class S3DataStore(DataStore):
         return f"{self.prefix}{digest}"
 
     def put(self, data: bytes) -> Ref:
-        digest = sha256_hex(data)
+        digest = digest_hex(self.algorithm, data)
         key = self._key(digest)
         try:
             self.filesystem.pipe_file(
@@ -100,7 +106,7 @@ class S3DataStore(DataStore):
             raise
         except Exception as exc:
             raise PayloadStoreError(f"cannot write s3://{self.bucket}/{key}: {exc}") from exc
-        return Ref(self.scheme, f"s3://{self.bucket}/{key}", len(data), digest)
+        return Ref(self.scheme, f"s3://{self.bucket}/{key}", len(data), digest, self.algorithm)
 
     def get(self, ref: Ref) -> bytes:
         key = self._checked_key(ref)
@@ -108,27 +114,28 @@ class S3DataStore(DataStore):
         try:
             from fsspec.asyn import sync
 
-            data, digest = sync(filesystem.loop, self._read_hashing, filesystem, key, ref.size)
+            data, digest = sync(filesystem.loop, self._read_hashing, filesystem, key, ref)
         except FileNotFoundError as exc:
             raise PayloadNotFoundError(f"no payload at {ref.location} ({exc})") from None
-        except PayloadCorruptError:
+        except (PayloadCorruptError, MissingDependencyError):
             raise
         except Exception as exc:
             raise PayloadStoreError(f"cannot read {ref.location}: {exc}") from exc
         return verify(ref, data, digest)
 
-    async def _read_hashing(self, filesystem: Any, key: str, size: int) -> tuple[bytes, str]:
+    async def _read_hashing(self, filesystem: Any, key: str, ref: Ref) -> tuple[bytes, str]:
         """The object in parts fetched concurrently, hashed in order as they arrive.
 
         The first ranged GET brings the first part and the object's size (checked before
         anything else is read) and ETag; the other parts are GETs of the same ETag
         (``IfMatch``), at most `_PARTS_AT_ONCE` in flight. Ranges bound what a longer
-        object could make us download. The sha256 runs on a helper thread
-        (`PipelinedDigest`) while later parts download. Runs on s3fs's event loop;
+        object could make us download. The digest the reference names runs on a helper
+        thread (`PipelinedDigest`) while later parts download. Runs on s3fs's event loop;
         ``_call_s3`` maps S3 errors to OSErrors as ``cat_file`` does.
         """
+        size = ref.size
         first_end = min(size, _PART) - 1 if size > _PART else size  # +1 byte: longer is caught
-        digest = PipelinedDigest()
+        digest = PipelinedDigest(ref.algorithm)
         try:
             first, etag = await self._part(
                 filesystem, key, 0, first_end, size=size, etag=None, digest=digest
@@ -193,7 +200,7 @@ class S3DataStore(DataStore):
         return b"".join(chunks) if len(chunks) != 1 else chunks[0], response.get("ETag")
 
     def _checked_key(self, ref: Ref) -> str:
-        key = self._key(check_digest(ref.sha256))
+        key = self._key(check_digest(ref))
         if ref.scheme != self.scheme or ref.location != f"s3://{self.bucket}/{key}":
             raise UnsafeReferenceError(
                 f"reference {ref.location[:200]!r} is not object {key!r} of bucket {self.bucket!r}"
@@ -207,7 +214,7 @@ class S3DataStore(DataStore):
 
     @classmethod
     def for_ref(cls, ref: Ref) -> DataStore:
-        digest = check_digest(ref.sha256)
+        digest = check_digest(ref)
         bucket, _, key = ref.location.removeprefix("s3://").partition("/")
         if not ref.location.startswith("s3://") or not key.endswith(digest):
             raise UnsafeReferenceError(
@@ -219,7 +226,8 @@ class S3DataStore(DataStore):
             raise UnsafeReferenceError(str(exc)) from None
 
     def __repr__(self) -> str:
-        return f"S3DataStore(bucket={self.bucket!r}, prefix={self.prefix!r})"
+        digest = "" if self.algorithm == DEFAULT_DIGEST else f", digest={self.algorithm!r}"
+        return f"S3DataStore(bucket={self.bucket!r}, prefix={self.prefix!r}{digest})"
 
 
 def _object_size(response: dict[str, Any]) -> int:

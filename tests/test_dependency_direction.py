@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-THIRD_PARTY = {"serializers": {"msgpack", "google"}, "stores": {"s3fs", "fsspec"}}
-LAZY = {"msgpack", "google", "s3fs", "fsspec"}  # imported inside functions only
+THIRD_PARTY = {"serializers": {"msgpack", "google"}, "stores": {"s3fs", "fsspec", "blake3"}}
+LAZY = {"msgpack", "google", "s3fs", "fsspec", "blake3"}  # imported inside functions only
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:
@@ -46,7 +46,7 @@ def test_importing_swflow_loads_no_optional_library() -> None:
     code = (
         "import sys, swflow, swflow.serializers, swflow.stores, swflow.codecs; "
         "print(sorted(m for m in ('s3fs', 'aiobotocore', 'msgpack', 'zstandard', "
-        "'cryptography', 'opentelemetry') if m in sys.modules))"
+        "'cryptography', 'opentelemetry', 'blake3') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -280,6 +280,7 @@ FROZEN = {
         "serializer_from_spec",
     ],
     "swflow.stores": [
+        "DIGESTS",
         "STORES",
         "DataStore",
         "InlineDataStore",

@@ -56,7 +56,8 @@ def _payloads(event: HistoryEvent) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"serializer": envelope.serializer, "store": ref.scheme}
         entry["size"] = ref.size
         if not ref.inline:
-            entry.update(location=ref.location, sha256=ref.sha256, ref=one_line(envelope))
+            entry.update(location=ref.location, digest=f"{ref.algorithm}:{ref.digest}")
+            entry["ref"] = one_line(envelope)
         described[name] = entry
     return described
 

@@ -41,7 +41,7 @@ from swflow.errors import (
 )
 from swflow.serializers import Serializer, serializer_from_spec
 from swflow.stores import DataStore, Ref, store_for_ref
-from swflow.stores.base import sha256_hex
+from swflow.stores.digests import digest_hex
 
 __all__ = [
     "OutOfBandStoreConformance",
@@ -73,7 +73,7 @@ class StoreConformance:
         first, second = store.put(data), store.put(data)
         assert first == second
         if not first.inline:
-            assert first.sha256 == sha256_hex(data)
+            assert first.digest == digest_hex(first.algorithm, data)
         assert store.get(second) == data
 
     def test_readers_follow_the_reference(self, store: DataStore) -> None:
@@ -117,7 +117,7 @@ class OutOfBandStoreConformance(StoreConformance):
 
     def test_references_point_out_of_band(self, store: DataStore) -> None:
         ref = store.put(_payload(4096))
-        assert not ref.inline and ref.sha256 and ref.location
+        assert not ref.inline and ref.digest and ref.location
 
     def test_a_missing_payload_is_not_found(self, store: DataStore) -> None:
         import pytest

@@ -258,7 +258,7 @@ CASES: list[Case] = [
         "fast path, junk digest",
         lambda k: envelope("json", "inline", 2, "junk", "{}"),
         PayloadCorruptError,
-        "not a sha256",
+        "not a hex digest",
     ),
     (
         "size in Arabic-Indic digits",
@@ -276,7 +276,7 @@ CASES: list[Case] = [
         "digest not hex",
         lambda k: envelope("json", "file", 2, "g" * 64, f"{k.local.root}/gg/{'g' * 64}"),
         PayloadCorruptError,
-        "not a sha256",
+        "not a hex digest",
     ),
     ("json not UTF-8", lambda k: inline("json", b'"\xff\xfe"'), DeserializationError, "not UTF-8"),
     ("json nested 200,000 deep", lambda k: text("json", DEEP), DeserializationError, "too deeply"),

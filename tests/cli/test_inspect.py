@@ -37,7 +37,8 @@ def test_history_json_is_swf_shaped_with_payload_summaries(eventful: dict[str, o
     assert isinstance(completed["eventTimestamp"], float)
     summary = completed["payloads"]["result"]
     assert summary["serializer"] == "msgpack" and summary["store"] == "file"
-    assert summary["size"] == 50_003 and len(summary["sha256"]) == 64
+    assert summary["size"] == 50_003 and summary["digest"].startswith("sha256:")
+    assert len(summary["digest"]) == len("sha256:") + 64
     assert summary["ref"].startswith("swflow/1 msgpack file 50003 ")
     assert completed["workflowExecutionCompletedEventAttributes"]["result"].startswith("swflow/1")
 

@@ -40,9 +40,10 @@ class StoreCase:
     remove: Callable[[DataStore, Ref], None] | None
 
 
-def _make_s3(request: pytest.FixtureRequest, tmp_path: Path) -> DataStore:
+def _make_s3(request: pytest.FixtureRequest, tmp_path: Path, digest: str = "sha256") -> DataStore:
     bucket = request.getfixturevalue("s3_bucket")
-    return S3DataStore(bucket, prefix="payloads/", **request.getfixturevalue("s3_options"))
+    options = request.getfixturevalue("s3_options")
+    return S3DataStore(bucket, prefix="payloads/", digest=digest, **options)
 
 
 def _overwrite_file(store: DataStore, ref: Ref, data: bytes) -> None:
@@ -72,6 +73,18 @@ CASES = {
         _remove_file,
     ),
     "s3": StoreCase(S3DataStore, _make_s3, _overwrite_object, _remove_object),
+    "s3-blake3": StoreCase(
+        S3DataStore,
+        lambda request, tmp: _make_s3(request, tmp, digest="blake3"),
+        _overwrite_object,
+        _remove_object,
+    ),
+    "local-blake3": StoreCase(
+        LocalDataStore,
+        lambda request, tmp: LocalDataStore(tmp / "store", digest="blake3"),
+        _overwrite_file,
+        _remove_file,
+    ),
     "threshold-local": StoreCase(
         ThresholdDataStore,
         lambda request, tmp: ThresholdDataStore(LocalDataStore(tmp / "big"), max_inline_bytes=512),
@@ -202,8 +215,8 @@ def test_s3_keys_live_under_the_prefix(
     store = S3DataStore(s3_bucket, prefix="results/", **s3_options)
     ref = store.put(b"x" * 100)
     listed = s3_client.list_objects_v2(Bucket=s3_bucket)["Contents"]
-    assert [item["Key"] for item in listed] == [f"results/{ref.sha256}"]
-    assert ref.location == f"s3://{s3_bucket}/results/{ref.sha256}"
+    assert [item["Key"] for item in listed] == [f"results/{ref.digest}"]
+    assert ref.location == f"s3://{s3_bucket}/results/{ref.digest}"
 
 
 @pytest.mark.parametrize(

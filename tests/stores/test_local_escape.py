@@ -52,7 +52,7 @@ def test_absolute_path_outside_the_root(store: LocalDataStore, outside: Path) ->
 
 
 @pytest.mark.parametrize("digest", ["../../etc/passwd", "a" * 63, "A" * 64, "", "g" * 64])
-def test_digest_that_is_not_sha256(store: LocalDataStore, digest: str) -> None:
+def test_digest_that_is_not_a_hex_digest(store: LocalDataStore, digest: str) -> None:
     with pytest.raises(UnsafeReferenceError):
         store.get(_ref(f"{store.root}/{digest[:2]}/{digest}", digest))
     with pytest.raises(UnsafeReferenceError):
