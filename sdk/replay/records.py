@@ -1,10 +1,16 @@
 """What the execution state holds per call site: activities, timers, markers, signals,
-children, each as the history last left it."""
+children, each as the history last left it.
+
+Untracked structs (``gc=False``; they hold strings and numbers only): a worker keeps
+the folded state of recent runs, up to 250,000 events, and the cyclic collector never
+rescans those records, nor finds a decision's new ones alive when it resumes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 __all__ = [
     "ActivityState",
@@ -17,8 +23,7 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
-class TaskState:
+class TaskState(msgspec.Struct, gc=False):
     """An activity or a child workflow: its type and, once closed, how it closed.
 
     ``status`` starts as scheduled (activities) or initiated (children); it ends as
@@ -51,8 +56,7 @@ class TaskState:
         self.timeout_type = attributes.timeoutType
 
 
-@dataclass(slots=True)
-class ActivityState(TaskState):
+class ActivityState(TaskState, gc=False):
     """One activity task, by activity id."""
 
     activity_id: str = ""
@@ -60,8 +64,7 @@ class ActivityState(TaskState):
     cancel_requested: bool = False
 
 
-@dataclass(slots=True)
-class TimerState:
+class TimerState(msgspec.Struct, gc=False):
     """One timer, by timer id: started, fired, canceled or start_failed."""
 
     timer_id: str
@@ -71,22 +74,19 @@ class TimerState:
     closed_event_id: int = 0
 
 
-@dataclass(slots=True)
-class MarkerState:
+class MarkerState(msgspec.Struct, gc=False):
     name: str
     details: str | None
     event_id: int
 
 
-@dataclass(slots=True)
-class SignalState:
+class SignalState(msgspec.Struct, gc=False):
     name: str
     input: str | None
     event_id: int
 
 
-@dataclass(slots=True)
-class ChildState(TaskState):
+class ChildState(TaskState, gc=False):
     """One child workflow, by workflow id."""
 
     workflow_id: str = ""
@@ -94,8 +94,7 @@ class ChildState(TaskState):
     run_id: str | None = None
 
 
-@dataclass(slots=True)
-class ExternalState:
+class ExternalState(msgspec.Struct, gc=False):
     """A signal or a cancel request this run sent to another run, by its call site's id
     (the decision's ``control``): initiated, then delivered or failed (``cause``)."""
 

@@ -36,8 +36,9 @@ __all__ = ["CancelableSite", "SiteBase", "decision_for", "waits_on_inputs"]
 class CancelableSite:
     """An activity's or a child's call site: what the code asked, and its cancel.
 
-    Held by its promise's settle and cancel functions, never by the replay: the promises
-    of a decision are then freed by reference counting alone (the collector is paused).
+    Held by its promise's settle and cancel functions, never by the replay: once the
+    replay lets its pending promises go (`SiteBase.let_go`), a decision's objects are
+    freed by reference counting alone (the collector is paused).
 
     Attributes:
         base_id: the activity id of the first attempt, or the child's workflow id.
@@ -96,6 +97,14 @@ class SiteBase:
         self.new_markers = 0
 
     # Promises.
+
+    def let_go(self) -> None:
+        """The replay is over: drop the promises left pending and the sticky decider's
+        wait. Both point back at the replay (a promise through its cancel function), so
+        keeping them would leave the whole replay, state included, in a cycle that
+        only the collector frees."""
+        self.pending.clear()
+        self.suspend = None
 
     def track(self, promise: Promise[Any], settle: Callable[..., None], *arguments: Any) -> None:
         """Settle ``promise`` from the history now (``settle(*arguments)``), and again

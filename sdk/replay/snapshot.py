@@ -113,29 +113,49 @@ def decide(
             nothing, so the decision task times out and is retried after a fix.
         PayloadStoreError: a store could not be reached; retry the decision task.
     """
-    with paused_gc():
-        definition = workflow_definition(workflow)
-        state = (
-            history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
-        )
-        early = early_answer(state)
-        if early is not None:
-            return early
-        replay = CallSites(
-            state,
-            definition,
-            codec or default_codec(),
-            workflow_id,
-            run_id,
-            marker_budget=max_decisions - 1,
+    with paused_gc():  # resumed once the replay's objects are gone, not while they live
+        return _replayed(
+            history,
+            workflow,
+            workflow_id=workflow_id,
+            run_id=run_id,
+            codec=codec,
+            max_decisions=max_decisions,
             progress=progress,
         )
-        token = decider_context.set(replay)
-        try:
-            outcome = run_decider(replay, definition)
-        finally:
-            decider_context.reset(token)
+
+
+def _replayed(
+    history: ExecutionState | Iterable[HistoryEvent],
+    workflow: WorkflowTask | WorkflowDefinition,
+    *,
+    workflow_id: str,
+    run_id: str,
+    codec: PayloadCodec | None,
+    max_decisions: int,
+    progress: Progress | None,
+) -> DecisionResult:
+    definition = workflow_definition(workflow)
+    state = history if isinstance(history, ExecutionState) else ExecutionState.from_events(history)
+    early = early_answer(state)
+    if early is not None:
+        return early
+    replay = CallSites(
+        state,
+        definition,
+        codec or default_codec(),
+        workflow_id,
+        run_id,
+        marker_budget=max_decisions - 1,
+        progress=progress,
+    )
+    token = decider_context.set(replay)
+    try:
+        outcome = run_decider(replay, definition)
         return answer(replay, outcome, max_decisions)
+    finally:
+        decider_context.reset(token)
+        replay.let_go()
 
 
 def workflow_definition(workflow: WorkflowTask | WorkflowDefinition) -> WorkflowDefinition:

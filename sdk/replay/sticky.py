@@ -161,11 +161,14 @@ class StickyDecider:
         if self._closing:
             return
         self._closing, self.reusable = True, False
-        if self._thread is None or self._finished:
-            return
-        self._resume.release()
-        if not self._paused.acquire(timeout=UNWIND_SECONDS):
-            log.warning("decider of %s did not unwind; its thread is left", self.sites.workflow_id)
+        if self._thread is not None and not self._finished:
+            self._resume.release()
+            if not self._paused.acquire(timeout=UNWIND_SECONDS):
+                log.warning(
+                    "decider of %s did not unwind; its thread is left", self.sites.workflow_id
+                )
+                return  # its code may still read its promises
+        self.sites.let_go()  # freed now, not at the collector's next full pass
 
     # The decider's thread.
 

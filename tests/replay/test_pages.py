@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from swflow import HistoryError
+from swflow.replay.records import ExternalState
 from swflow.replay.state import ExecutionState
 from swflow.testing import HistoryBuilder
 from swflow.worker.pages import parse_page
@@ -140,6 +141,24 @@ def test_fast_pages_and_boto3_dicts_give_the_same_state() -> None:
     assert fast == plain
     assert fast.decision_time == plain.decision_time == 1767225639.0
     assert plain.closed == "WorkflowExecutionCompleted" and plain.cancel_requested
+    records = [
+        *plain.activities.values(),
+        *plain.timers.values(),
+        *plain.children.values(),
+        *plain.externals.values(),
+        *(marker for markers in plain.markers.values() for marker in markers),
+        *(signal for signals in plain.signals.values() for signal in signals),
+        ExternalState("signal", "other"),  # this history sends nothing to other runs
+    ]
+    assert {type(record).__name__ for record in records} == {
+        "ActivityState",
+        "TimerState",
+        "ChildState",
+        "ExternalState",
+        "MarkerState",
+        "SignalState",
+    }
+    assert not any(gc.is_tracked(record) for record in records)  # the collector skips them
     assert {a.status for a in plain.activities.values()} == {
         "completed",
         "failed",
