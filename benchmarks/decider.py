@@ -44,7 +44,7 @@ from replay import (
 
 from swflow import DistributedDecisionWorker
 from swflow.swf.connection import devserver_client
-from swflow.worker.pages import parse_page
+from swflow.worker.pages import read_page
 
 PAGE = 1000  # events per page, SWF's maximum and what the worker asks for
 
@@ -78,7 +78,7 @@ class Pages:
         assert params["reverseOrder"] is True
         token = params.get("nextPageToken")
         body = self.first if token is None else self.body(self.started, token)
-        return parse_page(body, lazy=lazy)
+        return read_page(body, lazy=lazy)
 
 
 def _worker(pages: Pages) -> DistributedDecisionWorker:

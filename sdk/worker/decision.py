@@ -187,7 +187,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
                 cached, known = None, 0
                 pages = [_newer(page["events"], known)]
             while page.get("nextPageToken") and pages[-1] and event_id(pages[-1][-1]) > known + 1:
-                page = self.polls.poll(**params, nextPageToken=page["nextPageToken"], lazy=True)
+                token = page["nextPageToken"]  # cold: every older event is needed, decoded now
+                page = self.polls.poll(**params, nextPageToken=token, lazy=known > 0)
                 pages.append(_newer(page["events"], known))
             task = DecisionTask(
                 domain=domain,
@@ -390,6 +391,6 @@ def _run_input(task: DecisionTask) -> str | None:
 
 def _newer(newest_first: list[Any], known: int) -> list[Any]:
     """A page's events newer than ``known``: decoded when some are known (a warm run
-    reads a handful), left raw when all are new, to be decoded as the task is handled
-    (where a malformed event fails that task, not the poll)."""
+    reads a handful), left as the page holds them when all are new (raw ones decoded as
+    the task is handled, where a malformed event fails that task, not the poll)."""
     return page_events(newest_first, known) if known else list(newest_first)

@@ -9,9 +9,9 @@ without ever being created, and what is created is never scanned by the cyclic
 collector. A test holds the boto3 and JSON paths equal for every SWF event type,
 generated from botocore's model.
 
-A decision worker asks for a page whose events stay raw JSON (``lazy=True``, a quick
-scan) until it knows the run: warm, it decodes only the handful of new ones with
-`page_events`; cold, all of them.
+A decision worker asks for a first page whose events stay raw JSON (``lazy=True``, a
+quick scan) until it knows the run: warm, it decodes only the handful of new ones with
+`page_events`; cold, all of them, and the run's older pages decode whole (`read_page`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Any, TypedDict
 import msgspec
 
 from swflow.errors import HistoryError
-from swflow.replay.events import AnyEvent, Event, as_event
+from swflow.replay.events import EVENT_TYPES, AnyEvent, Event, as_event
 from swflow.swf.vocabulary import TypeShape, WorkflowExecutionShape
 
-__all__ = ["event_id", "page_events", "parse_page"]
+__all__ = ["event_id", "page_events", "parse_page", "read_page"]
 
 
 _typed_dict: Any = TypedDict  # a schema built from a table, which mypy cannot follow
@@ -67,6 +67,25 @@ def parse_page(body: bytes | str, *, lazy: bool = False) -> dict[str, Any]:
     return page
 
 
+def read_page(body: bytes | str, *, lazy: bool) -> dict[str, Any]:
+    """`parse_page` as a decision worker reads a page: ``lazy`` for a page whose events
+    may be known already; else decoded at once, in one pass (a cold run's older pages,
+    where every event is needed: ~40% faster than raw events decoded one by one).
+
+    A page whose events do not decode at once is read lazily instead, so that a
+    malformed event fails its decision task when it is folded, not the poll.
+
+    Raises:
+        HistoryError: the body is not JSON, or a head field has the wrong type.
+    """
+    if not lazy:
+        try:
+            return parse_page(body)
+        except HistoryError:
+            pass
+    return parse_page(body, lazy=True)
+
+
 def event_id(event: Any) -> int:
     """An event's id: raw, a dict or a struct.
 
@@ -88,8 +107,12 @@ def page_events(events: list[Any], known: int = 0) -> list[Event]:
     """
     decode = _EVENT_DECODER.decode
     try:
-        if not known:
-            return [decode(e) if type(e) is msgspec.Raw else as_event(e) for e in events]
+        if not known:  # raw events decoded, structs kept, dicts converted
+            raw, structs = msgspec.Raw, EVENT_TYPES
+            return [
+                decode(e) if type(e) is raw else e if type(e) in structs else as_event(e)
+                for e in events
+            ]
         newer: list[Event] = []
         for item in events:
             event = decode(item) if type(item) is msgspec.Raw else as_event(item)

@@ -4,7 +4,7 @@ botocore spends ~25 µs per history event building its response dicts, far more 
 the replay itself. `RawPolls` lets a decision worker keep everything botocore does for
 a request (credentials, SigV4, retries, endpoints, error parsing) and skip only the
 parsing of successful PollForDecisionTask bodies: a ``before-parse`` handler takes the
-body aside and hands botocore an empty document; `swflow.worker.pages.parse_page` reads
+body aside and hands botocore an empty document; `swflow.worker.pages.read_page` reads
 just the fields the replay uses.
 
 The handler acts only inside `RawPolls.poll`, on the calling thread, so a client shared
@@ -19,7 +19,7 @@ from typing import Any
 
 from swflow.swf.faults import FaultMapping
 
-from .pages import parse_page
+from .pages import read_page
 
 __all__ = ["RawPolls"]
 
@@ -29,7 +29,7 @@ _METHOD = "poll_for_decision_task"
 
 
 class RawPolls:
-    """PollForDecisionTask through ``client``, parsed by `parse_page`."""
+    """PollForDecisionTask through ``client``, read by `read_page`."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -37,12 +37,12 @@ class RawPolls:
         client.meta.events.register(_EVENT, self._take_body, unique_id=f"swflow-raw-{id(self)}")
 
     def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
-        """The response of ``poll_for_decision_task(**params)``, as `parse_page` reads it
+        """The response of ``poll_for_decision_task(**params)``, as `read_page` reads it
         (events left raw with ``lazy``)."""
         lane = self.client.direct(_METHOD) if isinstance(self.client, FaultMapping) else None
         body = lane.body(_METHOD, params) if lane is not None else None
         if body is not None:
-            return parse_page(body, lazy=lazy)
+            return read_page(body, lazy=lazy)
         self._active.on = True
         try:
             answer = self.client.poll_for_decision_task(**params)
@@ -51,7 +51,7 @@ class RawPolls:
         body = answer.get(_KEY)
         if body is None:  # another handler answered first (e.g. a stubbed client)
             return dict(answer)
-        return parse_page(body, lazy=lazy)
+        return read_page(body, lazy=lazy)
 
     def _take_body(
         self, response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
