@@ -32,6 +32,7 @@ Exempt = Callable[[], AbstractContextManager[object]]
 __all__ = ["REF_KEY", "decode_call", "encode_call", "encode_input", "resolved_promise"]
 
 REF_KEY = "__swflow_ref__"
+_LATER = object()  # decode_inline's answer for a payload decoded on first read
 
 
 def resolved_promise(
@@ -47,13 +48,17 @@ def resolved_promise(
 ) -> Promise[Any]:
     """``promise`` (or a new one) made ready with the payload ``envelope`` names.
 
-    The payload is decoded on the first read of ``result``, never before, inside
+    A small inline JSON payload is decoded at once (no I/O, and nothing that could fail
+    later); any other on the first read of ``result``, never before, inside
     ``exempt()`` (in a decider: a fetch is swflow's I/O, not the decider's own time).
     ``expect`` and ``field`` are as `PayloadCodec.decode` takes them.
     """
     promise = promise if promise is not None else Promise(description)
     promise.envelope = envelope
-    if is_self_contained(envelope):  # no I/O to exempt: the replay's common case, kept lean
+    value = codec.decode_inline(envelope, _LATER)
+    if value is not _LATER:  # most results of a long replay: no partial to build and call
+        return promise._resolve(value, at=at)
+    if is_self_contained(envelope):  # no I/O to exempt: no context to enter on the read
         return promise._resolve(
             decode=functools.partial(codec.decode, envelope, expect, field), at=at
         )

@@ -19,10 +19,10 @@ from cachetools import LRUCache
 from swflow.codecs import Codec, codec_class, decode_chain, encode_chain, parse_chain
 from swflow.envelope import (
     ENVELOPE_VERSION,
-    NO_DIGEST,
     Envelope,
     codec_prefix,
     field_token,
+    inline_json_body,
     parse_envelope,
 )
 from swflow.errors import (
@@ -33,7 +33,7 @@ from swflow.errors import (
     UnsafeReferenceError,
 )
 from swflow.serializers import JsonSerializer, Serializer, serializer_from_spec
-from swflow.serializers.json_serializer import has_surrogate_escape, strict_json_decoder
+from swflow.serializers.json_serializer import strict_json_decoder
 from swflow.stores import DataStore, InlineDataStore, Ref, store_class
 from swflow.swf.limits import DATA
 from swflow.telemetry import count, traced_only
@@ -53,7 +53,7 @@ log = logging.getLogger("swflow.payloads")
 
 _UTF8_MAX_BYTES_PER_CHAR = 4
 DEFAULT_CACHE_BYTES = 64 * 2**20
-_INLINE_JSON = "swflow/1 json inline "
+_NOT_INLINE = object()
 
 # Which fields a reader takes a payload written for: swflow itself forwards payloads
 # by reference between inputs and results, never into markers or failure details.
@@ -230,28 +230,29 @@ class PayloadCodec:
         is the field being read: a payload written for a field swflow never moves into
         it (a marker's value read as an input) is refused (`PayloadTamperedError`).
         """
-        if text.startswith(_INLINE_JSON):  # the replay hot path: small ASCII JSON results
-            header, _, body = text.partition("\n")
-            size, _, digest = header[len(_INLINE_JSON) :].partition(" ")
-            if (
-                digest == NO_DIGEST
-                and body.isascii()
-                and size == str(len(body))
-                and not has_surrogate_escape(body)
-            ):
-                try:
-                    value, end = self._raw_json(body)
-                except (ValueError, RecursionError):
-                    pass  # the general path below explains what is wrong
-                else:
-                    if end == len(body):
-                        return value
+        value = self.decode_inline(text, _NOT_INLINE)
+        if value is not _NOT_INLINE:
+            return value
         envelope = parse_envelope(text)
         if expect is not None:
             _check_expected(envelope.serializer, expect.spec)
         if envelope.codecs:
             _check_field(envelope.field, field)
         return self.serializer(envelope.serializer).loads(self.undo_codecs(envelope))
+
+    def decode_inline(self, text: str, default: Any) -> Any:
+        """The value of a small inline JSON envelope (the replay's hot path: no store,
+        no codec, nothing that can fail later), else ``default``: `decode` then says
+        what ``text`` holds, or what is wrong with it."""
+        body = inline_json_body(text)
+        if body is not None:
+            try:
+                value, end = self._raw_json(body)
+            except (ValueError, RecursionError):
+                return default
+            if end == len(body):
+                return value
+        return default
 
     def undo_codecs(self, envelope: Envelope) -> bytes:
         """The serialized bytes behind ``envelope``: fetched, the codec chain undone."""

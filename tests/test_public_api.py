@@ -166,6 +166,7 @@ FROZEN = {
         "Envelope",
         "codec_prefix",
         "field_token",
+        "inline_json_body",
         "is_self_contained",
         "parse_envelope",
         "split_trace",

@@ -29,6 +29,7 @@ from swflow.swf.decisions import (
 )
 from swflow.workflow.decorators import (
     ActivityCall,
+    ActivityDefinition,
     WorkflowCall,
 )
 from swflow.workflow.options import decision_fields
@@ -61,11 +62,22 @@ class CallSites(OtherRunSites, CachedSites):
     ) -> Promise[Any]:
         self.sequence["activity"] += 1
         site = self.sequence["activity"]
-        self.codec.trust(call.definition.result)
-        promise: Promise[Any] = Promise(f"activity {call.definition.name} #{site}")
-        asked = CancelableSite(f"a{site}", call, args, kwargs)
-        promise._on_cancel = functools.partial(self._cancel_activity, asked)
+        definition = call.definition
+        self.codec.trust(definition.result)
+        promise: Promise[Any] = Promise(f"activity {definition.name} #{site}")
+        activity_id = f"a{site}"
+        record = self.state.activities.get(activity_id)
+        if (
+            record is not None
+            and record.status == "completed"
+            and not ((args or kwargs) and waits_on_inputs(args, kwargs))
+        ):  # most sites of a long replay: the first attempt completed, nothing to keep
+            self.progress.touch()
+            return self._completed(promise, activity_id, definition, record)
+        asked = CancelableSite(activity_id, call, args, kwargs)
         self.track(promise, self._settle_activity, promise, asked)
+        if not promise.is_ready:  # canceling a settled activity does nothing
+            promise._on_cancel = functools.partial(self._cancel_activity, asked)
         return promise
 
     def _settle_activity(self, promise: Promise[Any], asked: CancelableSite) -> None:
@@ -90,19 +102,31 @@ class CallSites(OtherRunSites, CachedSites):
                 return
             attempt += 1
 
+    def _completed(
+        self,
+        promise: Promise[Any],
+        activity_id: str,
+        definition: ActivityDefinition,
+        record: ActivityState,
+    ) -> Promise[Any]:
+        """``promise`` settled from the completed attempt ``record``."""
+        self.visited.add(activity_id)
+        self._check("activity", activity_id, definition, record)
+        expect = definition.result.serializer
+        return self._payload_promise(promise, record.result, record.closed_event_id, expect)
+
     def _retried(
         self, promise: Promise[Any], asked: CancelableSite, record: ActivityState, attempt: int
     ) -> bool:
         """Settle ``promise`` from this attempt's record; True when another attempt follows."""
         activity_id = asked.activity_id or asked.base_id
         definition, retry = asked.call.definition, asked.call.options.retry
+        if record.status == "completed":
+            self._completed(promise, activity_id, definition, record)
+            return False
         self.visited.add(activity_id)
         self._check("activity", activity_id, definition, record)
         if record.status in ("scheduled", "started"):
-            return False
-        if record.status == "completed":
-            expect = definition.result.serializer
-            self._payload_promise(promise, record.result, record.closed_event_id, expect)
             return False
         if record.status in retry.retry_on and attempt < retry.max_attempts:
             backoff = f"{activity_id}.backoff"

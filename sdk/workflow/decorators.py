@@ -20,7 +20,7 @@ from swflow.payloads import Channel, checked_codecs
 from swflow.serializers import JsonSerializer, Serializer
 from swflow.stores import DataStore, InlineDataStore
 
-from .context import current_context, deciders
+from .context import current_context, decider_context, deciders
 from .definitions import (
     CACHED_ERROR_MARKER,
     CACHED_VALUE_MARKER,
@@ -65,7 +65,7 @@ class ActivityTask:
         self.call = ActivityCall(definition, options)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        context = current_context()
+        context = decider_context.get()  # current_context() without the call: hot
         if context is None:
             if deciders and _stray_thread():
                 raise ConfigurationError(

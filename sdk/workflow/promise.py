@@ -19,7 +19,7 @@ from swflow.errors import ConfigurationError
 from swflow.serializers import Serializer
 from swflow.stores import DataStore
 
-from .context import current_context
+from .context import current_context, decider_context
 from .options import checked_name
 
 __all__ = [
@@ -90,7 +90,7 @@ class Promise(Generic[T]):
         In a decider whose run was asked to cancel, the first wait raises
         `CancelRequestedError` instead (see `swflow.cancel_requested`).
         """
-        context = current_context()
+        context = decider_context.get()  # current_context() without the call: hot
         if context is not None:
             context.wait_for(self)  # returns once settled, or raises Blocked
         if self._state == _READY:
