@@ -3,6 +3,7 @@ site's id, or recorded items no call site claims any more (the code changed)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
@@ -14,6 +15,8 @@ from .records import ActivityState, ChildState, ExternalState
 from .state import ExecutionState
 
 __all__ = ["WAKEUP_PREFIX", "external_mismatch", "mismatch", "unclaimed"]
+
+_DIGITS = re.compile(r"(\d+)")
 
 WAKEUP_PREFIX = "swflow.more."
 """Timers that only make SWF hand out the next decision task (see snapshot._within_limit)."""
@@ -92,7 +95,12 @@ def unclaimed(
         for function, total in recorded.items()
         if total > cached_calls.get(function, 0)
     ]
-    return sorted(set(items))
+    return sorted(set(items), key=_natural)
+
+
+def _natural(item: str) -> list[Any]:
+    """Sorts a2 before a10, so that a message names the first items first."""
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(item)]
 
 
 def _added(records: dict[str, Any], checked: int) -> Iterator[str]:

@@ -179,8 +179,8 @@ def answer(replay: CallSites, outcome: Decision | None, max_decisions: int) -> D
     if leftovers:
         doing = "finished" if outcome is not None and not replay.blocked else "blocked on "
         raise NonDeterministicWorkflowError(
-            f"the decider {doing}{', '.join(replay.blocked)} without reaching what the "
-            f"history recorded: {', '.join(leftovers)}"
+            f"the decider {doing}{_listed(replay.blocked)} without reaching what the "
+            f"history recorded: {_listed(leftovers)}"
         )
     decisions = replay.decisions
     if outcome is not None and not replay.blocked:
@@ -192,6 +192,13 @@ def answer(replay: CallSites, outcome: Decision | None, max_decisions: int) -> D
     result.closes = bool(result.decisions) and isinstance(result.decisions[-1], CLOSE_DECISIONS)
     _warn_when_long(replay)
     return result
+
+
+def _listed(items: list[str], shown: int = 10) -> str:
+    """The first ``shown`` items, and how many more: a long history changed under its
+    code must not make an error message (and its log line) of thousands of ids."""
+    more = f", and {len(items) - shown:,} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 def _warn_when_long(replay: CallSites) -> None:

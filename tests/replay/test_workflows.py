@@ -239,6 +239,33 @@ def test_a_decider_that_skips_recorded_work_is_nondeterministic() -> None:
         decide(history.events, one_step)
 
 
+@decision_task(swf_workflow_type="long")
+def many_steps(n: int) -> int:
+    for i in range(n):
+        add_one(i).result
+    return n
+
+
+@decision_task(swf_workflow_type="long")
+def stops_early(n: int) -> int:
+    for i in range(10):  # new code: ten steps where 300 were recorded
+        add_one(i).result
+    return n
+
+
+def test_a_long_history_left_unreached_is_named_in_a_short_message() -> None:
+    history = HistoryBuilder("long", input=[300])
+    for i in range(1, 301):
+        history.apply(decide(history.events, many_steps))
+        history.complete_activity(f"a{i}", i)
+    with pytest.raises(NonDeterministicWorkflowError) as raised:
+        decide(history.events, stops_early)
+    message = str(raised.value)
+    assert message.endswith(", and 280 more") and len(message) < 300, message
+    named = message.rsplit(": ", maxsplit=1)[-1].split(", ")[:-1]
+    assert len(named) == 10 and "a11" in named and "a10" not in named, named
+
+
 @decision_task(swf_workflow_type="shrunk")
 def waits_first() -> int:
     from swflow import Timer
