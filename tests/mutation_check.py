@@ -156,7 +156,8 @@ MUTATIONS = [
 
 
 def _pytest(tests: tuple[str, ...]) -> int:
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0"]  # one process: fast start
+    command = [*pytest, "-p", "no:cacheprovider", *tests]
     return subprocess.run(command, cwd=REPO, capture_output=True, check=False).returncode
 
 
