@@ -45,12 +45,12 @@ from replay import (
 from swflow import DistributedDecisionWorker
 from swflow.swf.connection import devserver_client
 from swflow.worker.pages import read_page
-
-PAGE = 1000  # events per page, SWF's maximum and what the worker asks for
+from swflow.worker.task_pages import FIRST_PAGE
 
 
 class Pages:
-    """PollForDecisionTask as SWF answers it, from one run's events (JSON text each)."""
+    """SWF's answers for one run, from its events (JSON text each): PollForDecisionTask's
+    pages and GetWorkflowExecutionHistory's, newest first, as many events as asked."""
 
     def __init__(self, head: dict[str, Any], events: list[str]) -> None:
         self.head = head
@@ -59,26 +59,30 @@ class Pages:
         self.first: bytes = b""
 
     def hand_out(self, started: int) -> None:
-        """The next poll brings the task started at event ``started`` (body built now,
-        outside the timed part: building it is SWF's work, not the decider's)."""
+        """The next poll brings the task started at event ``started`` (its first page
+        built now, outside the timed part: building it is SWF's work, not the decider's)."""
         self.started = started
-        self.first = self.body(started, None)
+        self.first = self.body(dict(self.head, startedEventId=started), None, FIRST_PAGE)
 
-    def body(self, started: int, token: str | None) -> bytes:
-        newest = int(token) if token else started
-        oldest = max(1, newest - PAGE + 1)
-        page = dict(self.head, startedEventId=started)
+    def body(self, head: dict[str, Any], token: str | None, size: int) -> bytes:
+        newest = int(token) if token else self.started
+        oldest = max(1, newest - size + 1)
+        page = dict(head)
         if oldest > 1:
             page["nextPageToken"] = str(oldest - 1)
         chunk = ",".join(reversed(self.events[oldest - 1 : newest]))
-        text = json.dumps(page)[:-1] + f', "events": [{chunk}]}}'
+        text = json.dumps(page)[:-1] + f'{", " if page else ""}"events": [{chunk}]}}'
         return text.encode()
 
     def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
+        assert params["reverseOrder"] is True and params["maximumPageSize"] == FIRST_PAGE
+        assert "nextPageToken" not in params  # the rest comes by history
+        return read_page(self.first, lazy=lazy)
+
+    def history(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
         assert params["reverseOrder"] is True
-        token = params.get("nextPageToken")
-        body = self.first if token is None else self.body(self.started, token)
-        return read_page(body, lazy=lazy)
+        size, token = params["maximumPageSize"], params.get("nextPageToken")
+        return read_page(self.body({}, token, size), lazy=lazy)
 
 
 def _worker(pages: Pages) -> DistributedDecisionWorker:

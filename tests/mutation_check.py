@@ -36,10 +36,26 @@ class Mutation:
 MUTATIONS = [
     Mutation(
         "warm poll pages the whole history",
-        "sdk/worker/decision.py",
-        'while page.get("nextPageToken") and pages[-1] and pages[-1][-1]["eventId"] > known + 1:',
-        'while page.get("nextPageToken"):',
+        "sdk/worker/task_pages.py",
+        'if not (first.get("nextPageToken") and held and event_id(held[-1]) > known + 1):',
+        'if not first.get("nextPageToken"):',
         ("tests/workers/test_history_cache.py::test_a_warm_cache_fetches_only_the_new_events",),
+    ),
+    Mutation(
+        "warm poll brings a full page",
+        "sdk/worker/decision.py",
+        '"maximumPageSize": FIRST_PAGE if self.histories.max_events else FULL_PAGE,',
+        '"maximumPageSize": FULL_PAGE,',
+        ("tests/workers/test_history_cache.py::test_a_warm_cache_fetches_only_the_new_events",),
+    ),
+    Mutation(
+        "a cache far behind reads the whole history",
+        "sdk/worker/task_pages.py",
+        "if not token or (rest and (not held or event_id(held[-1]) <= known + 1)):",
+        "if not token:",
+        (
+            "tests/workers/test_cold_pages.py::test_a_cache_far_behind_reads_only_the_events_it_lacks_from_the_history",
+        ),
     ),
     Mutation(
         "no open-activity limit",

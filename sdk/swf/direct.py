@@ -31,10 +31,11 @@ import msgspec
 
 from .kept_alive import KeptAliveConnection
 
-__all__ = ["DIRECT_OPERATIONS", "PLAIN_REPLIES", "DirectLane"]
+__all__ = ["DIRECT_OPERATIONS", "HISTORY_REPLIES", "PLAIN_REPLIES", "DirectLane"]
 
 DIRECT_OPERATIONS = {
     "poll_for_decision_task": "PollForDecisionTask",
+    "get_workflow_execution_history": "GetWorkflowExecutionHistory",  # a cold task's rest
     "respond_decision_task_completed": "RespondDecisionTaskCompleted",
     "poll_for_activity_task": "PollForActivityTask",
     "respond_activity_task_completed": "RespondActivityTaskCompleted",
@@ -44,9 +45,12 @@ DIRECT_OPERATIONS = {
 }
 """boto3 method name -> SWF operation, for the calls a worker makes per task."""
 
-PLAIN_REPLIES = frozenset(DIRECT_OPERATIONS) - {"poll_for_decision_task"}
-"""Those whose replies botocore gives as plain JSON (a decision task's events carry
-timestamps botocore turns into datetimes: only `RawPolls` takes its raw body)."""
+HISTORY_REPLIES = frozenset({"poll_for_decision_task", "get_workflow_execution_history"})
+"""Those whose replies carry history events: timestamps botocore turns into datetimes,
+so only `RawPolls` takes their raw bodies."""
+
+PLAIN_REPLIES = frozenset(DIRECT_OPERATIONS) - HISTORY_REPLIES
+"""Those whose replies botocore gives as plain JSON."""
 
 _TARGET = "SimpleWorkflowService."
 _encode = msgspec.json.Encoder().encode  # ~9x json.dumps on a 20-decision body

@@ -54,6 +54,7 @@ from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import event_id, page_events
 from .raw_pages import RawPolls
+from .task_pages import FIRST_PAGE, FULL_PAGE, newer, older_pages
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import DecisionTypeDef
@@ -61,8 +62,6 @@ if TYPE_CHECKING:
 __all__ = ["DistributedDecisionWorker"]
 
 log = logging.getLogger("swflow.worker")
-
-_PAGE_SIZE = 1000  # events per history page, SWF's maximum
 
 DEFAULT_DEADLOCK_TIMEOUT = 2.0
 """Seconds a decision task may run the code before it must reach its next wait."""
@@ -162,13 +161,14 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         """A decision task, with only the events its run's cached state lacks.
 
         Pages come newest first and stop at the first event the cache already holds;
-        on a cold run they go back to event 1, as without a cache.
+        on a cold run they go back to event 1, as without a cache (`task_pages`: a
+        small first page, the rest by GetWorkflowExecutionHistory).
         """
         params: dict[str, Any] = {
             "domain": domain,
             "taskList": {"name": task_list},
             "identity": self.identity,
-            "maximumPageSize": _PAGE_SIZE,
+            "maximumPageSize": FIRST_PAGE if self.histories.max_events else FULL_PAGE,
             "reverseOrder": True,
         }
         began = time.monotonic()
@@ -181,15 +181,12 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
         try:
-            pages = [_newer(page["events"], known)]
+            pages = [newer(page["events"], known)]
             if cached is not None and not pages[0]:
                 cached.release()  # the cache is not behind this history: start over
                 cached, known = None, 0
-                pages = [_newer(page["events"], known)]
-            while page.get("nextPageToken") and pages[-1] and event_id(pages[-1][-1]) > known + 1:
-                token = page["nextPageToken"]  # cold: every older event is needed, decoded now
-                page = self.polls.poll(**params, nextPageToken=token, lazy=known > 0)
-                pages.append(_newer(page["events"], known))
+                pages = [newer(page["events"], known)]
+            pages += older_pages(self.polls, params, page, pages[0], known)
             task = DecisionTask(
                 domain=domain,
                 token=first["taskToken"],
@@ -387,10 +384,3 @@ def _run_input(task: DecisionTask) -> str | None:
         return None
     text: str | None = first[0].attributes.input  # type: ignore[attr-defined]
     return text
-
-
-def _newer(newest_first: list[Any], known: int) -> list[Any]:
-    """A page's events newer than ``known``: decoded when some are known (a warm run
-    reads a handful), left as the page holds them when all are new (raw ones decoded as
-    the task is handled, where a malformed event fails that task, not the poll)."""
-    return page_events(newest_first, known) if known else list(newest_first)

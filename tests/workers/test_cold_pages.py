@@ -1,7 +1,9 @@
-"""A cold run's older pages: every event of them is needed, so they decode whole, in
-one pass; the first page (the run is not known yet) and a warm run's pages stay raw
-until read. A page that does not decode whole is read raw, so a malformed event fails
-its decision task when the history is folded, never the poll."""
+"""A decision task's pages: a small first page (the run is not known yet: its events
+stay raw until read), then, for a cold run, the rest of the history by
+GetWorkflowExecutionHistory, decoded whole in one pass; a warm run far behind reads only
+the events it lacks, raw; without a cache the poll pages itself. A page that does not
+decode whole is read raw, so a malformed event fails its decision task when the
+history is folded, never the poll."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from swflow.replay.state import ExecutionState
 from swflow.swf.connection import devserver_client
 from swflow.swf.decisions import ScheduleActivityTask
 from swflow.testing import run_workflow
-from swflow.worker.pages import read_page
+from swflow.worker.pages import event_id, read_page
 
 
 @activity_task(swf_task_type="Step", swf_task_version="1", swf_task_list="cold-acts")
@@ -35,25 +37,34 @@ def chain(n: int) -> int:
 
 
 class Pages:
-    """PollForDecisionTask's answers for one run, ``size`` events a page, as bodies read
-    by `read_page` the way `RawPolls` reads them; records how each page was asked for."""
+    """SWF's answers for one run: PollForDecisionTask's pages and GetWorkflowExecutionHistory's,
+    newest first, as many events a page as asked (at most ``cap``), read by `read_page` the
+    way `RawPolls` reads them; records how each page was asked for."""
 
-    def __init__(self, events: list[dict[str, Any]], size: int) -> None:
-        self.events, self.size = events, size
-        self.asked_lazy: list[bool] = []
+    def __init__(self, events: list[dict[str, Any]], cap: int = 1000) -> None:
+        self.events, self.cap = events, cap
+        self.asked: list[tuple[str, bool]] = []  # (operation, lazy) per request
 
     def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
-        assert params["reverseOrder"] is True
-        self.asked_lazy.append(lazy)
-        newest = int(params.get("nextPageToken", len(self.events)))
-        oldest = max(0, newest - self.size)
-        page: dict[str, Any] = {
+        self.asked.append(("poll", lazy))
+        head = {
             "taskToken": "token",
             "startedEventId": len(self.events),
             "workflowExecution": {"workflowId": "w", "runId": "r"},
             "workflowType": {"name": "ColdChain", "version": "1"},
-            "events": self.events[oldest:newest][::-1],
         }
+        return self._page(head, params, lazy)
+
+    def history(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
+        self.asked.append(("history", lazy))
+        assert params["execution"] == {"workflowId": "w", "runId": "r"}
+        return self._page({}, params, lazy)
+
+    def _page(self, head: dict[str, Any], params: dict[str, Any], lazy: bool) -> dict[str, Any]:
+        assert params["reverseOrder"] is True
+        newest = int(params.get("nextPageToken", len(self.events)))
+        oldest = max(0, newest - min(params["maximumPageSize"], self.cap))
+        page = {**head, "events": self.events[oldest:newest][::-1]}
         if oldest:
             page["nextPageToken"] = str(oldest)
         return read_page(json.dumps(page, default=lambda value: value.timestamp()), lazy=lazy)
@@ -66,20 +77,21 @@ def _history(steps: int) -> list[dict[str, Any]]:
     return built.events[: starts[steps] + 1]
 
 
-def _worker(pages: Pages) -> DistributedDecisionWorker:
+def _worker(pages: Pages, **options: Any) -> DistributedDecisionWorker:
     worker = DistributedDecisionWorker(
-        chain, domain="d", client=devserver_client("http://127.0.0.1:9")
+        chain, domain="d", client=devserver_client("http://127.0.0.1:9"), **options
     )
     worker.polls = pages  # type: ignore[assignment]  # the answers, without the network
     return worker
 
 
-def test_a_cold_runs_older_pages_decode_whole_and_decide_the_same() -> None:
-    pages = Pages(_history(60), size=100)
+def test_a_cold_run_reads_a_small_first_page_then_the_rest_of_its_history_whole() -> None:
+    pages = Pages(_history(60))  # ~365 events
     worker = _worker(pages)
     task = worker.poll("d", "cold")
     assert task is not None and task.history is None  # cold
-    assert pages.asked_lazy == [True, False, False, False]  # 4 pages of 100 (~365 events)
+    assert pages.asked == [("poll", True), ("history", False)]  # 100 events, then the rest
+    assert [event_id(e) for e in task.events] == list(range(1, len(pages.events) + 1))
     newest_page = task.events[-100:]
     assert all(type(event) is msgspec.Raw for event in newest_page)
     assert all(isinstance(event, Event) for event in task.events[:-100])
@@ -89,15 +101,46 @@ def test_a_cold_runs_older_pages_decode_whole_and_decide_the_same() -> None:
     assert task.history == ExecutionState.from_events(pages.events)  # as the dicts fold
 
 
+def test_a_cache_far_behind_reads_only_the_events_it_lacks_from_the_history() -> None:
+    events = _history(60)
+    pages = Pages(events[: len(_history(10))], cap=100)  # a server that answers 100 a page
+    worker = _worker(pages)
+    task = worker.poll("d", "cold")
+    assert task is not None
+    worker.remember(task, worker.decide("d", task), answered=True)
+    known = len(pages.events)
+    pages.events, pages.asked = events, []  # ~300 events later (another worker decided them)
+    task = worker.poll("d", "cold")
+    assert task is not None and task.history is not None  # warm, but far behind
+    # 100 events; then the history's newest 100 (held already), 100 more, and the page
+    # that reaches what the cache knows: never the older ones
+    assert pages.asked == [("poll", True)] + [("history", True)] * 3
+    assert [event_id(e) for e in task.events] == list(range(known + 1, len(events) + 1))
+    (schedule,) = worker.decide("d", task).decisions
+    assert isinstance(schedule, ScheduleActivityTask) and schedule.activity_id == "a61"
+    assert task.history == ExecutionState.from_events(events)
+
+
+def test_without_a_cache_every_task_pages_the_poll_itself_in_full_pages() -> None:
+    pages = Pages(_history(60), cap=100)  # a server that answers 100 events a page
+    worker = _worker(pages, history_cache_events=0)
+    task = worker.poll("d", "cold")
+    assert task is not None
+    assert pages.asked == [("poll", True), ("poll", False), ("poll", False), ("poll", False)]
+    assert [event_id(e) for e in task.events] == list(range(1, len(pages.events) + 1))
+    (schedule,) = worker.decide("d", task).decisions
+    assert isinstance(schedule, ScheduleActivityTask) and schedule.activity_id == "a61"
+
+
 def test_a_malformed_event_on_an_older_page_fails_its_task_not_the_poll(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     events = _history(60)
     events[10] = {**events[10], "eventType": "WorkflowExecutionTeleported"}
-    pages = Pages(events, size=100)
+    pages = Pages(events)
     worker = _worker(pages)
     task = worker.poll("d", "cold")  # the page that holds it is read raw, not refused
-    assert task is not None and pages.asked_lazy == [True, False, False, False]
+    assert task is not None and pages.asked == [("poll", True), ("history", False)]
     assert type(task.events[10]) is msgspec.Raw
     with caplog.at_level(logging.ERROR, logger="swflow.worker"):
         assert worker.handle("d", task) is None  # answers nothing: SWF retries the task

@@ -177,6 +177,26 @@ def test_a_decision_page_comes_raw_and_a_plain_call_keeps_botocores_datetimes(
     ]
 
 
+@pytest.mark.parametrize("lane", [True, False], ids=["direct", "botocore"])
+def test_a_history_page_comes_raw_by_the_lane_or_through_a_users_client(
+    server: Recorder, lane: bool
+) -> None:
+    page = {"events": [{"eventId": 7, "eventType": "DecisionTaskScheduled", "eventTimestamp": 2.5}]}
+    body = json.dumps(page).encode()
+    server.answers = [(200, body, False), (200, body, False)]
+    swf = devserver_client(server.endpoint) if lane else swf_client(_boto3_client(server.endpoint))
+    asked = {"domain": "d", "execution": {"workflowId": "w", "runId": "r"}, "reverseOrder": True}
+    raw = RawPolls(swf).history(**asked)
+    assert raw["events"][0].eventId == 7 and raw["events"][0].eventTimestamp == 2.5
+    shared = swf.get_workflow_execution_history(**asked)  # anyone else: botocore's answer
+    assert not isinstance(shared["events"][0]["eventTimestamp"], float)
+    targets = [r["headers"]["X-Amz-Target"] for r in server.requests]
+    assert targets == ["SimpleWorkflowService.GetWorkflowExecutionHistory"] * 2
+    agents = [r["headers"]["User-Agent"].endswith("swflow-direct") for r in server.requests]
+    assert agents == [lane, False]
+    assert json.loads(server.requests[0]["body"])["execution"] == {"workflowId": "w", "runId": "r"}
+
+
 def test_a_method_replaced_on_the_client_is_the_one_called(server: Recorder) -> None:
     swf = devserver_client(server.endpoint)
     assert isinstance(swf, FaultMapping)

@@ -20,6 +20,7 @@ from swflow.replay.state import ExecutionState
 from swflow.worker.decision_task import DecisionTask
 from swflow.worker.history_cache import HistoryCache
 from swflow.worker.pages import page_events
+from swflow.worker.task_pages import FIRST_PAGE
 from tests.workers.conftest import DOMAIN, serving
 
 TASK_LIST = "cache-deciders"
@@ -57,20 +58,23 @@ class Recorder:
     def __init__(self, swf: Any) -> None:
         self.swf = swf
         self.fetched: list[int] = []  # events each decision task brought
-        self.requests: list[int] = []  # PollForDecisionTask requests (pages) each one took
+        self.requests: list[int] = []  # requests (pages) each one took: polls and histories
+        self.brought: list[int] = []  # events those pages held, read or not
         self.warm: list[bool] = []
 
     def decide_once(self, worker: DistributedDecisionWorker) -> bool:
-        pages: list[Any] = []  # every PollForDecisionTask request goes through polls.poll
-        poll = worker.polls.poll
-        worker.polls.poll = lambda **params: pages.append(params) or poll(**params)  # type: ignore[method-assign]
+        pages: list[dict[str, Any]] = []  # every page a task takes comes by poll or history
+        for name in ("poll", "history"):
+            fetch = getattr(worker.polls, name)
+            setattr(worker.polls, name, lambda fetch=fetch, **params: _kept(pages, fetch(**params)))
         try:
             task = worker.poll(DOMAIN, TASK_LIST)
         finally:
-            del worker.polls.poll
+            del worker.polls.poll, worker.polls.history
         if task is None:
             return False
         self.requests.append(len(pages))
+        self.brought.append(sum(len(page["events"]) for page in pages))
         self.fetched.append(len(task.events))
         self.warm.append(task.history is not None)
         replayed: list[ExecutionState] = []
@@ -84,6 +88,11 @@ class Recorder:
         assert state == ExecutionState.from_events(_whole_history(self.swf, task))
         assert state.last_event_id == task.started_event_id
         return True
+
+
+def _kept(pages: list[dict[str, Any]], page: dict[str, Any]) -> dict[str, Any]:
+    pages.append(page)
+    return page
 
 
 def _run(
@@ -109,6 +118,7 @@ def test_a_warm_cache_fetches_only_the_new_events(swf: Any, client: WorkflowClie
     assert recorder.warm == [False] + [True] * (len(recorder.warm) - 1)
     assert max(recorder.fetched[1:]) <= 10  # the activity's events and the decision's
     assert recorder.requests == [1] * len(recorder.requests)  # one page each, never the rest
+    assert max(recorder.brought) <= FIRST_PAGE  # not the 1,000 newest events of >1,000
     assert len(worker.histories) == 0  # the closed run was let go
 
 

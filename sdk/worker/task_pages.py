@@ -1,0 +1,96 @@
+"""A decision task's events, fetched newest first down to what the worker knows.
+
+With the history cache on, the poll asks for a small first page (`FIRST_PAGE` events):
+a warm task needs only the events since the run's last task, a handful, and a full
+page would bring (and have scanned) up to 1,000 on every task of a long run. When
+more are needed (a cold run, a cache another worker left behind), the rest comes
+1,000 events a page by GetWorkflowExecutionHistory, because SWF wants a poll's later
+pages asked with the same page size. With the cache off every task is cold: the poll
+asks for full pages and follows its own tokens, as without a cache.
+
+Events newer than the task's first page (appended since the poll) are dropped: the
+task answers the history as the poll gave it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .pages import event_id, page_events
+
+__all__ = ["FIRST_PAGE", "FULL_PAGE", "HistoryPages", "newer", "older_pages"]
+
+FIRST_PAGE = 100
+"""Events on a warm-capable poll's first page."""
+
+FULL_PAGE = 1000
+"""Events per page otherwise: SWF's maximum."""
+
+
+class HistoryPages(Protocol):
+    """Where the pages come from (`RawPolls`, or a test's stand-in)."""
+
+    def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]: ...
+
+    def history(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]: ...
+
+
+def newer(newest_first: list[Any], known: int) -> list[Any]:
+    """A page's events newer than ``known``: decoded when some are known (a warm run
+    reads a handful), left as the page holds them when all are new (raw ones decoded as
+    the task is handled, where a malformed event fails that task, not the poll)."""
+    return page_events(newest_first, known) if known else list(newest_first)
+
+
+def older_pages(
+    source: HistoryPages, params: dict[str, Any], first: dict[str, Any], held: list[Any], known: int
+) -> list[list[Any]]:
+    """The pages after ``first`` (asked with ``params``, its events newer than ``known``
+    being ``held``), down to event ``known`` + 1, or event 1 when ``known`` is 0."""
+    if not (first.get("nextPageToken") and held and event_id(held[-1]) > known + 1):
+        return []
+    if params["maximumPageSize"] < FULL_PAGE:
+        return _by_history(source, params["domain"], first, event_id(held[-1]), known)
+    pages: list[list[Any]] = []
+    page = first
+    while page.get("nextPageToken") and held and event_id(held[-1]) > known + 1:
+        page = source.poll(**params, nextPageToken=page["nextPageToken"], lazy=known > 0)
+        held = newer(page["events"], known)
+        pages.append(held)
+    return pages
+
+
+def _by_history(
+    source: HistoryPages, domain: str, first: dict[str, Any], below: int, known: int
+) -> list[list[Any]]:
+    """Events ``known`` + 1 to ``below`` - 1 by GetWorkflowExecutionHistory, newest
+    first (cold: every one is needed, so the pages decode whole)."""
+    execution = first["workflowExecution"]
+    params: dict[str, Any] = {
+        "domain": domain,
+        "execution": {"workflowId": execution["workflowId"], "runId": execution["runId"]},
+        "maximumPageSize": FULL_PAGE,
+        "reverseOrder": True,
+    }
+    pages: list[list[Any]] = []
+    token: str | None = None
+    while True:
+        page = source.history(
+            **params, **({"nextPageToken": token} if token else {}), lazy=known > 0
+        )
+        rest = _below(page["events"], below)
+        held = newer(rest, known)
+        if held:
+            pages.append(held)
+        token = page.get("nextPageToken")
+        if not token or (rest and (not held or event_id(held[-1]) <= known + 1)):
+            return pages  # every older event is known, or there are none
+
+
+def _below(newest_first: list[Any], below: int) -> list[Any]:
+    """A newest-first page without its events from ``below`` on (held already, or
+    appended after the poll)."""
+    for index, event in enumerate(newest_first):
+        if event_id(event) < below:
+            return newest_first[index:]
+    return []
