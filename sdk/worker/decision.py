@@ -172,21 +172,21 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
             "reverseOrder": True,
         }
         began = time.monotonic()
-        first = page = self.polls.poll(**params, lazy=True)  # events decoded once needed
+        first = self.polls.poll(**params, lazy=True)  # events decoded once needed
         record("swflow.poll.wait", time.monotonic() - began, kind="decision", task_list=task_list)
-        if not page.get("taskToken"):
+        if not first.get("taskToken"):
             return None
-        execution = page["workflowExecution"]
+        execution = first["workflowExecution"]
         run = (domain, execution["workflowId"], execution["runId"])
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
         try:
-            pages = [newer(page["events"], known)]
+            pages = [newer(first["events"], known)]
             if cached is not None and not pages[0]:
                 cached.release()  # the cache is not behind this history: start over
                 cached, known = None, 0
-                pages = [newer(page["events"], known)]
-            pages += older_pages(self.polls, params, page, pages[0], known)
+                pages = [newer(first["events"], known)]
+            pages += older_pages(self.polls, params, first, pages[0], known)
             task = DecisionTask(
                 domain=domain,
                 token=first["taskToken"],

@@ -46,38 +46,24 @@ def older_pages(
     source: HistoryPages, params: dict[str, Any], first: dict[str, Any], held: list[Any], known: int
 ) -> list[list[Any]]:
     """The pages after ``first`` (asked with ``params``, its events newer than ``known``
-    being ``held``), down to event ``known`` + 1, or event 1 when ``known`` is 0."""
-    if not (first.get("nextPageToken") and held and event_id(held[-1]) > known + 1):
+    being ``held``), down to event ``known`` + 1, or event 1 when ``known`` is 0 (cold:
+    every one is needed, so the pages decode whole)."""
+    token = first.get("nextPageToken")
+    if not (token and held and event_id(held[-1]) > known + 1):
         return []
-    if params["maximumPageSize"] < FULL_PAGE:
-        return _by_history(source, params["domain"], first, event_id(held[-1]), known)
+    below, fetch, asked = event_id(held[-1]), source.poll, params
+    if params["maximumPageSize"] < FULL_PAGE:  # from the newest event again, by history
+        execution = first["workflowExecution"]
+        fetch, token = source.history, None
+        asked = {
+            "domain": params["domain"],
+            "execution": {"workflowId": execution["workflowId"], "runId": execution["runId"]},
+            "maximumPageSize": FULL_PAGE,
+            "reverseOrder": True,
+        }
     pages: list[list[Any]] = []
-    page = first
-    while page.get("nextPageToken") and held and event_id(held[-1]) > known + 1:
-        page = source.poll(**params, nextPageToken=page["nextPageToken"], lazy=known > 0)
-        held = newer(page["events"], known)
-        pages.append(held)
-    return pages
-
-
-def _by_history(
-    source: HistoryPages, domain: str, first: dict[str, Any], below: int, known: int
-) -> list[list[Any]]:
-    """Events ``known`` + 1 to ``below`` - 1 by GetWorkflowExecutionHistory, newest
-    first (cold: every one is needed, so the pages decode whole)."""
-    execution = first["workflowExecution"]
-    params: dict[str, Any] = {
-        "domain": domain,
-        "execution": {"workflowId": execution["workflowId"], "runId": execution["runId"]},
-        "maximumPageSize": FULL_PAGE,
-        "reverseOrder": True,
-    }
-    pages: list[list[Any]] = []
-    token: str | None = None
     while True:
-        page = source.history(
-            **params, **({"nextPageToken": token} if token else {}), lazy=known > 0
-        )
+        page = fetch(**asked, **({"nextPageToken": token} if token else {}), lazy=known > 0)
         rest = _below(page["events"], below)
         held = newer(rest, known)
         if held:
