@@ -7,9 +7,12 @@
     its boto3 client does (botocore's SWF response parser, then its History and
     Executor.replay); a column with the standard library's json instead shows how much
     of its time is botocore. swflow cold is a fresh decider as the decision worker runs
-    one (`parse_page` leaving the events raw, then `decide` folding each as it is
-    decoded); swflow warm is the decision worker with the run in its `HistoryCache`:
-    the newest-first page, only the new events folded, the decider replayed.
+    one: `DistributedDecisionWorker.poll` and `.decide` with an empty cache, fed the
+    bodies SWF would send (the poll's 100-event page, then GetWorkflowExecutionHistory's
+    1,000-event pages, built before the clock starts), plus encoding the
+    RespondDecisionTaskCompleted body; swflow warm is the same worker with the run in
+    its `HistoryCache`: the newest-first page, only the new events folded, the decider
+    replayed.
 (b) The total decider time over the whole life of an N-step sequential workflow
     (N + 1 decision tasks). swflow's is measured: every decision task of the life goes
     through `DistributedDecisionWorker.poll` and `.decide` (its cache included), fed
@@ -38,14 +41,14 @@ from replay import (
     poll_response,
     seq,
     simpleflow_python,
-    swflow_once,
     time_simpleflow,
 )
 
 from swflow import DistributedDecisionWorker
 from swflow.swf.connection import devserver_client
+from swflow.swf.decisions import CompleteWorkflowExecution
 from swflow.worker.pages import read_page
-from swflow.worker.task_pages import FIRST_PAGE
+from swflow.worker.task_pages import FIRST_PAGE, FULL_PAGE
 
 
 class Pages:
@@ -57,12 +60,17 @@ class Pages:
         self.events = events
         self.started = 0  # the decision task being handed out: its DecisionTaskStarted id
         self.first: bytes = b""
+        self.older: dict[str | None, bytes] = {}
 
     def hand_out(self, started: int) -> None:
-        """The next poll brings the task started at event ``started`` (its first page
-        built now, outside the timed part: building it is SWF's work, not the decider's)."""
+        """The next poll brings the task started at event ``started`` (its pages built
+        now, outside the timed part: building them is SWF's work, not the decider's)."""
         self.started = started
         self.first = self.body(dict(self.head, startedEventId=started), None, FIRST_PAGE)
+        self.older, token = {}, None
+        while token != "0":  # GetWorkflowExecutionHistory's pages, newest first
+            self.older[token] = self.body({}, token, FULL_PAGE)
+            token = str(max(0, (int(token) if token else started) - FULL_PAGE))
 
     def body(self, head: dict[str, Any], token: str | None, size: int) -> bytes:
         newest = int(token) if token else self.started
@@ -81,8 +89,8 @@ class Pages:
 
     def history(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
         assert params["reverseOrder"] is True
-        size, token = params["maximumPageSize"], params.get("nextPageToken")
-        return read_page(self.body({}, token, size), lazy=lazy)
+        assert params["maximumPageSize"] == FULL_PAGE
+        return read_page(self.older[params.get("nextPageToken")], lazy=lazy)
 
 
 def _worker(pages: Pages) -> DistributedDecisionWorker:
@@ -101,7 +109,7 @@ def _pages(steps: int, done: int | None = None) -> tuple[Pages, list[int]]:
     return Pages(page, events), starts
 
 
-def _timed_decision(worker: DistributedDecisionWorker) -> tuple[float, Any]:
+def _timed_decision(worker: DistributedDecisionWorker) -> tuple[float, Any, Any]:
     """One decision task: poll (pages parsed, cache used), replay, respond body built."""
     begin = time.process_time()  # all threads: the sticky decider runs in its own
     task = worker.poll("bench", "decisions")
@@ -109,7 +117,7 @@ def _timed_decision(worker: DistributedDecisionWorker) -> tuple[float, Any]:
     result = worker.decide("bench", task)
     worker.remember(task, result, answered=True)  # as handle() does once SWF accepted it
     json.dumps({"taskToken": task.token, "decisions": result.to_swf()})
-    return time.process_time() - begin, task
+    return time.process_time() - begin, task, result.decisions
 
 
 def run_life(steps: int) -> list[float]:
@@ -127,21 +135,24 @@ def run_life(steps: int) -> list[float]:
 
 def one_decision(steps: int, runs: int) -> tuple[list[float], list[float], int]:
     """swflow cold and warm seconds for the decision after ``steps`` steps."""
-    text = poll_response("seq", steps, SWFLOW)
+    pages, starts = _pages(steps)
     cold = []
     for _ in range(runs):
-        begin = time.process_time()
-        swflow_once(text, seq)  # replay.py's cold path, the worker's
-        cold.append(time.process_time() - begin)
-    pages, starts = _pages(steps)
+        worker = _worker(pages)
+        pages.hand_out(starts[-1])
+        cost, task, decisions = _timed_decision(worker)
+        assert worker.histories.hits == 0 and task.history is not None  # cold: folded whole
+        assert len(decisions) == 1 and isinstance(decisions[0], CompleteWorkflowExecution)
+        cold.append(cost)
+        worker.histories.clear()
     warm = []
     for _ in range(runs):
         worker = _worker(pages)
         pages.hand_out(starts[-2])  # the previous decision task warms the cache
         _timed_decision(worker)
         pages.hand_out(starts[-1])
-        cost, task = _timed_decision(worker)
-        assert task.history is not None and task.decider is not None
+        cost, task, _ = _timed_decision(worker)
+        assert worker.histories.hits == 1 and task.decider is not None
         warm.append(cost)
         worker.histories.clear()  # its decider thread would keep the whole run alive
     return cold, warm, starts[-1]

@@ -31,6 +31,7 @@ from .event_handlers import HANDLERS, OPTIONAL, Handler
 
 __all__ = [
     "EVENT_CLASSES",
+    "EVENT_DECODER",
     "EVENT_TYPES",
     "AnyEvent",
     "Event",
@@ -123,19 +124,29 @@ AnyEvent: Any = Union[tuple(EVENT_CLASSES.values())]  # noqa: UP007 (built from 
 """Any SWF history event, told apart by its ``eventType``: what decoders take."""
 
 
-HistoryEvent = Event | Mapping[str, Any]
-"""An event as the fold takes it: a struct, or a dict as boto3 (or a test) gives it."""
+EVENT_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(AnyEvent)
+"""One event's JSON text -> its struct."""
+
+HistoryEvent = Event | Mapping[str, Any] | msgspec.Raw
+"""An event as the fold takes it: a struct, a dict as boto3 (or a test) gives it, or
+its JSON text as a lazily read page holds it (`swflow.worker.pages`)."""
 
 
 def as_event(event: HistoryEvent) -> Event:
-    """``event`` as its struct: boto3's dicts (and a test's) converted, structs as they are.
+    """``event`` as its struct: boto3's dicts (and a test's) converted, raw JSON decoded,
+    structs as they are.
 
     Raises:
-        HistoryError: an unknown event type, or a field the fold reads missing or of
-            the wrong type.
+        HistoryError: an unknown event type, not JSON, or a field the fold reads missing
+            or of the wrong type.
     """
     if isinstance(event, Event):
         return event
+    if type(event) is msgspec.Raw:
+        try:
+            return EVENT_DECODER.decode(event)  # type: ignore[no-any-return]
+        except msgspec.DecodeError as exc:
+            raise HistoryError(f"malformed SWF history event: {exc}") from None
     if not isinstance(event, Mapping):
         raise HistoryError(f"an SWF history event is not an object: {str(event)[:200]}")
     try:

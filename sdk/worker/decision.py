@@ -54,7 +54,7 @@ from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import event_id, page_events
 from .raw_pages import RawPolls
-from .task_pages import FIRST_PAGE, FULL_PAGE, newer, older_pages
+from .task_pages import FIRST_PAGE, FULL_PAGE, newer, older_pages, oldest_first
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import DecisionTypeDef
@@ -194,7 +194,7 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
                 workflow_id=execution["workflowId"],
                 run_id=execution["runId"],
                 workflow_type=first["workflowType"],
-                events=[event for chunk in pages for event in chunk][::-1],
+                events=oldest_first(pages),
                 history=cached.state if cached is not None else None,
                 decider=cached.decider if cached is not None else None,
                 task_list=task_list,
@@ -339,11 +339,11 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         """The run's state: the cached one (if any) with the task's new events folded in."""
         state = task.history
         events = task.events
-        if state is None:
-            return ExecutionState.from_events(page_events(events))
+        if state is None:  # raw events decode as they are folded
+            return ExecutionState.from_events(events)
         if events and (first := event_id(events[0])) != state.last_event_id + 1:
             raise HistoryError(f"history pages skip from event {state.last_event_id} to {first}")
-        state.extend(page_events(events))
+        state.extend(events)
         return state
 
     def respond(self, domain: str, task: DecisionTask, result: DecisionResult) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, TypedDict
 import msgspec
 
 from swflow.errors import HistoryError
-from swflow.replay.events import EVENT_TYPES, AnyEvent, Event, as_event
+from swflow.replay.events import EVENT_DECODER, EVENT_TYPES, AnyEvent, Event, as_event
 from swflow.swf.vocabulary import TypeShape, WorkflowExecutionShape
 
 __all__ = ["event_id", "page_events", "parse_page", "read_page"]
@@ -48,7 +48,6 @@ class _LazyPage(_PageHead, total=False):
 
 _DECODER = msgspec.json.Decoder(_Page)
 _LAZY_DECODER = msgspec.json.Decoder(_LazyPage)
-_EVENT_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(AnyEvent)
 
 
 def parse_page(body: bytes | str, *, lazy: bool = False) -> dict[str, Any]:
@@ -105,7 +104,7 @@ def page_events(events: list[Any], known: int = 0) -> list[Event]:
     Raises:
         HistoryError: an event is not JSON, or a field is missing or of the wrong type.
     """
-    decode = _EVENT_DECODER.decode
+    decode = EVENT_DECODER.decode
     try:
         if not known:  # raw events decoded, structs kept, dicts converted
             raw, structs = msgspec.Raw, EVENT_TYPES

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from .pages import event_id, page_events
 
-__all__ = ["FIRST_PAGE", "FULL_PAGE", "HistoryPages", "newer", "older_pages"]
+__all__ = ["FIRST_PAGE", "FULL_PAGE", "HistoryPages", "newer", "older_pages", "oldest_first"]
 
 FIRST_PAGE = 100
 """Events on a warm-capable poll's first page."""
@@ -71,6 +71,14 @@ def older_pages(
         token = page.get("nextPageToken")
         if not token or (rest and (not held or event_id(held[-1]) <= known + 1)):
             return pages  # every older event is known, or there are none
+
+
+def oldest_first(newest_first_pages: list[list[Any]]) -> list[Any]:
+    """Newest-first pages' events as one list, oldest first."""
+    events: list[Any] = []
+    for page in reversed(newest_first_pages):
+        events += reversed(page)
+    return events
 
 
 def _below(newest_first: list[Any], below: int) -> list[Any]:

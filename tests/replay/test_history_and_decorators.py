@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import botocore.loaders
+import msgspec
 import pytest
 
 from swflow import ConfigurationError, HistoryError, Timer, activity_task, cached, decision_task
@@ -90,6 +91,19 @@ def test_state_from_raw_json_events() -> None:
         "[1]",
     )
     assert [s.name for s in state.signals["go"]] == ["go"]
+
+
+def test_the_fold_decodes_raw_json_events_beside_dicts() -> None:
+    """A cold run's events as the worker holds them: its first page raw, the rest decoded."""
+    history = HistoryBuilder()
+    history.add("WorkflowExecutionSignaled", signalName="go")
+    *older, signaled = history.events
+    raw = msgspec.Raw(msgspec.json.encode(signaled))
+    state = ExecutionState.from_events([*older, raw])
+    assert [s.name for s in state.signals["go"]] == ["go"]
+    assert state.last_event_id == len(history.events)
+    with pytest.raises(HistoryError, match="malformed SWF history event"):
+        ExecutionState.from_events([*older, msgspec.Raw(b'{"eventId": 9, "eventType":')])
 
 
 def test_a_closed_run_gets_no_decisions() -> None:
