@@ -168,6 +168,27 @@ MUTATIONS = [
             "tests/replay/test_cached_children_payloads.py::test_a_replay_in_a_later_task_reads_now_from_its_marker",
         ),
     ),
+    Mutation(
+        "a decider's thread is never kept",
+        "sdk/replay/threads.py",
+        "kept = self._idle.pop() if self._idle else None",
+        "kept = None",
+        ("tests/replay/test_decider_threads.py",),
+    ),
+    Mutation(
+        "a kept thread runs the next job in the last one's context",
+        "sdk/replay/threads.py",
+        "contextvars.Context().run(job)",
+        "job()",
+        ("tests/replay/test_decider_threads.py",),
+    ),
+    Mutation(
+        "an abandoned sticky decider's code counts as ended once its thread is kept",
+        "sdk/replay/sticky.py",
+        "return self.abandoned and self._thread is not None and not self._finished",
+        "return self.abandoned and self._thread is not None and False",
+        ("tests/replay/test_deadlock_bound.py", "tests/workers/test_user_faults.py"),
+    ),
 ]
 
 

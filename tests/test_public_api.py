@@ -228,6 +228,7 @@ FROZEN = {
         "workflow_logger",
     ],
     "swflow.replay": [
+        "DeciderThreads",
         "DecisionResult",
         "ExecutionState",
         "ReplayReport",

@@ -10,8 +10,10 @@ from .check import ReplayReport, check_replay, load_history
 from .snapshot import DecisionResult, decide
 from .state import ExecutionState
 from .sticky import StickyDecider
+from .threads import DeciderThreads
 
 __all__ = [
+    "DeciderThreads",
     "DecisionResult",
     "ExecutionState",
     "ReplayReport",

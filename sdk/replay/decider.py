@@ -10,6 +10,7 @@ asks ``decide()``, and keeps the decider for the next task only while it is
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Protocol
 
@@ -22,6 +23,7 @@ from .progress import Progress
 from .snapshot import DecisionResult, decide
 from .state import ExecutionState
 from .sticky import StickyDecider
+from .threads import DeciderThreads
 
 __all__ = ["Decider", "DeciderFactory", "SnapshotDecider", "runner_for"]
 
@@ -66,7 +68,8 @@ class DeciderFactory(Protocol):
 
 class SnapshotDecider:
     """Replays the decider from the start on every decision task (`decide`); with a
-    ``deadlock_timeout``, on a thread of its own, abandoned past that bound."""
+    ``deadlock_timeout``, on a thread (from ``threads``, or one of its own), abandoned
+    past that bound."""
 
     reusable = False  # nothing survives a task but the folded state
 
@@ -79,34 +82,38 @@ class SnapshotDecider:
         run_id: str = "",
         codec: PayloadCodec | None = None,
         deadlock_timeout: float | None = None,
+        threads: DeciderThreads | None = None,
     ) -> None:
         self.state = state
         self.definition = workflow
         self.workflow_id, self.run_id = workflow_id, run_id
         self._codec = codec
         self.deadlock_timeout = deadlock_timeout
-        self._thread: threading.Thread | None = None
+        self._threads = threads or DeciderThreads(keep=0)
+        self._running: threading.Event | None = None  # set once an abandoned replay ends
         self._progress = Progress()
 
     @property
     def stuck(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._running is not None and not self._running.is_set()
 
     def decide(self) -> DecisionResult:
         if self.deadlock_timeout is None:
             return self._decide()
         answers: list[DecisionResult | BaseException] = []
+        ended = threading.Event()
 
         def replay() -> None:
             try:
                 answers.append(self._decide())
             except BaseException as exc:  # raised again in the worker's thread
                 answers.append(exc)
+            finally:
+                ended.set()
 
-        thread = threading.Thread(target=replay, name=f"decider {self.workflow_id}", daemon=True)
-        thread.start()
-        if not self._progress.wait(lambda step: _joined(thread, step), self.deadlock_timeout):
-            self._thread = thread
+        thread = self._threads.run(replay, f"decider {self.workflow_id}")
+        if not self._progress.wait(ended.wait, self.deadlock_timeout):
+            self._running = ended
             raise DeciderStuckError(
                 f"the decider of {self.workflow_id} (run {self.run_id}) did not reach its "
                 f"next wait within {self.deadlock_timeout} s",
@@ -130,11 +137,6 @@ class SnapshotDecider:
         """Nothing to let go."""
 
 
-def _joined(thread: threading.Thread, timeout: float) -> bool:
-    thread.join(timeout)
-    return not thread.is_alive()
-
-
-def runner_for(sticky: bool) -> DeciderFactory:
-    """The kind of decider a worker uses for every run."""
-    return StickyDecider if sticky else SnapshotDecider
+def runner_for(sticky: bool, threads: DeciderThreads | None = None) -> DeciderFactory:
+    """The kind of decider a worker uses for every run, its code on ``threads``."""
+    return functools.partial(StickyDecider if sticky else SnapshotDecider, threads=threads)

@@ -38,6 +38,7 @@ from .snapshot import (
     workflow_definition,
 )
 from .state import ExecutionState
+from .threads import DeciderThreads
 
 __all__ = ["StickyDecider"]
 
@@ -59,6 +60,9 @@ class StickyDecider:
     result = decider.decide()    # goes on from where the code waited
     ```
 
+    Its code runs on a thread from ``threads`` (a worker's `DeciderThreads`), by
+    default on one of its own.
+
     Attributes:
         state: the run's history, folded; the caller extends it between tasks.
         reusable: True when the last decision task left the code waiting and every
@@ -75,8 +79,10 @@ class StickyDecider:
         codec: PayloadCodec | None = None,
         max_decisions: int = MAX_DECISIONS,
         deadlock_timeout: float | None = None,
+        threads: DeciderThreads | None = None,
     ) -> None:
         self.state = state
+        self._threads = threads or DeciderThreads(keep=0)  # a thread of its own
         self.definition = workflow_definition(workflow)
         self.deadlock_timeout = deadlock_timeout
         self.abandoned = False
@@ -115,10 +121,8 @@ class StickyDecider:
             try:
                 self.sites.begin_task()
                 if self._thread is None:
-                    self._thread = threading.Thread(
-                        target=self._main, name=f"decider {self.sites.workflow_id}", daemon=True
-                    )
-                    self._thread.start()
+                    name = f"decider {self.sites.workflow_id}"
+                    self._thread = self._threads.run(self._main, name)
                 else:
                     self._resume.release()  # the code settles its promises, then goes on
                 self._wait_for_the_code()
@@ -154,7 +158,7 @@ class StickyDecider:
     @property
     def stuck(self) -> bool:
         """Abandoned, and its code still runs."""
-        return self.abandoned and self._thread is not None and self._thread.is_alive()
+        return self.abandoned and self._thread is not None and not self._finished
 
     def close(self) -> None:
         """Let the decider go: its thread unwinds (``finally`` blocks run) and ends."""

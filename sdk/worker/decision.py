@@ -44,6 +44,7 @@ from swflow.replay.decider import Decider, DeciderFactory, runner_for
 from swflow.replay.gcpause import paused_gc
 from swflow.replay.snapshot import DecisionResult
 from swflow.replay.state import ExecutionState
+from swflow.replay.threads import DeciderThreads
 from swflow.swf.decisions import FailWorkflowExecution
 from swflow.telemetry import count, input_trace, record, span, trace_decisions
 from swflow.workflow.context import deciders
@@ -124,7 +125,8 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         self.max_stuck_deciders = max_stuck_deciders
         self._abandoned: list[Decider] = []
         self._abandoned_lock = threading.Lock()
-        self.runner: DeciderFactory = runner_for(sticky=self.histories.max_deciders > 0)
+        self.threads = DeciderThreads()  # deciders' threads, kept between runs
+        self.runner: DeciderFactory = runner_for(self.histories.max_deciders > 0, self.threads)
         self._serving = False
         super().__init__(
             *functions,
