@@ -29,7 +29,15 @@ from .payloads import Channel, PayloadCodec, parse_envelope
 Exempt = Callable[[], AbstractContextManager[object]]
 """Where a decode runs: a decider's `Progress.exempted`, or nothing."""
 
-__all__ = ["REF_KEY", "decode_call", "encode_call", "encode_input", "resolved_promise"]
+__all__ = [
+    "REF_KEY",
+    "decode_call",
+    "encode_call",
+    "encode_input",
+    "inline_promise",
+    "lazy_promise",
+    "resolved_promise",
+]
 
 REF_KEY = "__swflow_ref__"
 _LATER = object()  # decode_inline's answer for a payload decoded on first read
@@ -48,16 +56,43 @@ def resolved_promise(
 ) -> Promise[Any]:
     """``promise`` (or a new one) made ready with the payload ``envelope`` names.
 
-    A small inline JSON payload is decoded at once (no I/O, and nothing that could fail
-    later); any other on the first read of ``result``, never before, inside
-    ``exempt()`` (in a decider: a fetch is swflow's I/O, not the decider's own time).
-    ``expect`` and ``field`` are as `PayloadCodec.decode` takes them.
+    A small inline JSON payload is decoded at once (`inline_promise`); any other on the
+    first read of ``result`` (`lazy_promise`).
     """
     promise = promise if promise is not None else Promise(description)
-    promise.envelope = envelope
+    settled = inline_promise(promise, envelope, codec, at)
+    if settled is not None:
+        return settled
+    return lazy_promise(promise, envelope, codec, at, expect=expect, field=field, exempt=exempt)
+
+
+def inline_promise(
+    promise: Promise[Any], envelope: str, codec: PayloadCodec, at: int
+) -> Promise[Any] | None:
+    """``promise`` made ready with a small inline JSON payload, decoded now (no I/O,
+    nothing that could fail later: most results of a long replay); else None."""
     value = codec.decode_inline(envelope, _LATER)
-    if value is not _LATER:  # most results of a long replay: no partial to build and call
-        return promise._resolve(value, at=at)
+    if value is _LATER:
+        return None
+    promise.envelope = envelope
+    return promise._resolve(value, at=at)
+
+
+def lazy_promise(
+    promise: Promise[Any],
+    envelope: str,
+    codec: PayloadCodec,
+    at: int,
+    *,
+    expect: Serializer | None = None,
+    field: str = "",
+    exempt: Exempt = nullcontext,
+) -> Promise[Any]:
+    """``promise`` made ready with the payload ``envelope`` names, decoded on the first
+    read of ``result``, never before, inside ``exempt()`` (in a decider: a fetch is
+    swflow's I/O, not the decider's own time). ``expect`` and ``field`` are as
+    `PayloadCodec.decode` takes them."""
+    promise.envelope = envelope
     if is_self_contained(envelope):  # no I/O to exempt: no context to enter on the read
         return promise._resolve(
             decode=functools.partial(codec.decode, envelope, expect, field), at=at

@@ -105,7 +105,7 @@ MUTATIONS = [
     ),
     Mutation(
         "@cached re-run on replay (the recorded value returned)",
-        "sdk/replay/callsites.py",
+        "sdk/replay/cached_sites.py",
         "if marker is not None:",
         "if marker is not None and definition.function(*args, **kwargs) is not marker:",
         (
@@ -122,8 +122,8 @@ MUTATIONS = [
     ),
     Mutation(
         "the fast page schema misses a field the reader uses",
-        "sdk/replay/state.py",
-        '"WorkflowExecutionSignaled": (_signaled, ("signalName", "input")),',
+        "sdk/replay/event_handlers.py",
+        '"WorkflowExecutionSignaled": (_signaled, ("signalName", "input?")),',
         '"WorkflowExecutionSignaled": (_signaled, ("signalName",)),',
         ("tests/replay/test_vocabulary.py",),
     ),
@@ -167,6 +167,13 @@ MUTATIONS = [
             "tests/replay/test_cached_children_payloads.py::test_now_is_recorded_once_per_call_site",
             "tests/replay/test_cached_children_payloads.py::test_a_replay_in_a_later_task_reads_now_from_its_marker",
         ),
+    ),
+    Mutation(
+        "a small inline result waits for its first read",
+        "sdk/replay/sites.py",
+        "settled = inline_promise(promise, text, self.codec, at)  # most of a long replay's",
+        "settled = None",
+        ("tests/replay/test_inline_results.py",),
     ),
     Mutation(
         "a decider's thread is never kept",

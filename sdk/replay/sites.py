@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from swflow.calls import resolved_promise
+from swflow.calls import inline_promise, lazy_promise
 from swflow.errors import (
     NonDeterministicWorkflowError,
 )
@@ -154,14 +154,12 @@ class SiteBase:
     ) -> Promise[Any]:
         if text is None:
             return promise._resolve(None, at=at)
-        return resolved_promise(
-            text,
-            self.codec,
-            at=at,
-            promise=promise,
-            expect=expect,
-            field=field,
-            exempt=self.progress.exempted,
+        settled = inline_promise(promise, text, self.codec, at)  # most of a long replay's
+        if settled is not None:
+            return settled
+        exempt = self.progress.exempted
+        return lazy_promise(
+            promise, text, self.codec, at, expect=expect, field=field, exempt=exempt
         )
 
     def decision_time(self) -> float | None:

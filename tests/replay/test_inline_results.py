@@ -83,3 +83,32 @@ def test_a_malformed_inline_result_fails_only_the_code_that_reads_it(body: str) 
             assert isinstance(close, FailWorkflowExecution), result.decisions
         else:
             assert completed_with(result) == "done"
+
+
+class CountingCodec(PayloadCodec):
+    """Counts the payloads decoded the slow way (`PayloadCodec.decode`)."""
+
+    decodes = 0
+
+    def decode(self, *args: Any, **kwargs: Any) -> Any:
+        self.decodes += 1
+        return super().decode(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("raw_result", "value", "decodes"),
+    [
+        (_inline("12"), "12", 0),  # settled decoded: no decode to run on the read
+        ("swflow/1 json base64 2 -\nMTI=", "12", 1),  # decoded on its first read
+    ],
+)
+def test_only_small_inline_json_results_settle_decoded(
+    raw_result: str, value: str, decodes: int
+) -> None:
+    codec = CountingCodec()
+    history = HistoryBuilder(reads_the_result.definition.name)
+    history.apply(decide(history.events, reads_the_result, codec=codec))
+    history.complete_activity("a1", raw_result=raw_result)
+    history.complete_activity("a2", 2)
+    assert completed_with(decide(history.events, reads_the_result, codec=codec)) == value
+    assert codec.decodes == decodes  # a2's result is small inline JSON too
