@@ -137,11 +137,14 @@ def one_decision(steps: int, runs: int) -> tuple[list[float], list[float], int]:
     """swflow cold and warm seconds for the decision after ``steps`` steps."""
     pages, starts = _pages(steps)
     cold = []
+    worker = _worker(pages)  # a worker that has decided before, meeting a run it lacks
+    pages.hand_out(starts[-1])
+    _timed_decision(worker)
+    worker.histories.clear()
     for _ in range(runs):
-        worker = _worker(pages)
         pages.hand_out(starts[-1])
         cost, task, decisions = _timed_decision(worker)
-        assert worker.histories.hits == 0 and task.history is not None  # cold: folded whole
+        assert task.decider is not None and worker.histories.hits == 0  # cold: folded whole
         assert len(decisions) == 1 and isinstance(decisions[0], CompleteWorkflowExecution)
         cold.append(cost)
         worker.histories.clear()

@@ -49,6 +49,15 @@ MUTATIONS = [
         ("tests/workers/test_history_cache.py::test_a_warm_cache_fetches_only_the_new_events",),
     ),
     Mutation(
+        "a cold run keeps the events appended after its poll",
+        "sdk/worker/task_pages.py",
+        "return _following(source.history, asked, None, event_id(held[0]) + 1, known)",
+        "return _following(source.history, asked, None, 10**9, known)",
+        (
+            "tests/workers/test_cold_pages.py::test_a_cold_run_answers_its_history_as_the_poll_gave_it",
+        ),
+    ),
+    Mutation(
         "a cache far behind reads the whole history",
         "sdk/worker/task_pages.py",
         "if not token or (rest and (not held or event_id(held[-1]) <= known + 1)):",

@@ -55,7 +55,7 @@ from .decision_task import DecisionTask
 from .history_cache import DEFAULT_MAX_DECIDERS, DEFAULT_MAX_EVENTS, HistoryCache
 from .pages import event_id, page_events
 from .raw_pages import RawPolls
-from .task_pages import FIRST_PAGE, FULL_PAGE, newer, older_pages, oldest_first
+from .task_pages import FIRST_PAGE, FULL_PAGE, oldest_first, task_pages
 
 if TYPE_CHECKING:
     from mypy_boto3_swf.type_defs import DecisionTypeDef
@@ -183,12 +183,11 @@ class DistributedDecisionWorker(Worker[WorkflowDefinition, DecisionTask]):
         cached = self.histories.take(run)
         known = cached.state.last_event_id if cached is not None else 0
         try:
-            pages = [newer(first["events"], known)]
-            if cached is not None and not pages[0]:
+            pages = task_pages(self.polls, params, first, known)
+            if cached is not None and not (pages and pages[0]):
                 cached.release()  # the cache is not behind this history: start over
                 cached, known = None, 0
-                pages = [newer(first["events"], known)]
-            pages += older_pages(self.polls, params, first, pages[0], known)
+                pages = task_pages(self.polls, params, first, known)
             task = DecisionTask(
                 domain=domain,
                 token=first["taskToken"],

@@ -5,8 +5,10 @@ a warm task needs only the events since the run's last task, a handful, and a fu
 page would bring (and have scanned) up to 1,000 on every task of a long run. When
 more are needed (a cold run, a cache another worker left behind), the rest comes
 1,000 events a page by GetWorkflowExecutionHistory, because SWF wants a poll's later
-pages asked with the same page size. With the cache off every task is cold: the poll
-asks for full pages and follows its own tokens, as without a cache.
+pages asked with the same page size. A cold run reads every page whole, the history's
+newest one in place of the poll's (the same events, decoded in one pass). With the
+cache off every task is cold: the poll asks for full pages and follows its own tokens,
+as without a cache.
 
 Events newer than the task's first page (appended since the poll) are dropped: the
 task answers the history as the poll gave it.
@@ -18,7 +20,7 @@ from typing import Any, Protocol
 
 from .pages import event_id, page_events
 
-__all__ = ["FIRST_PAGE", "FULL_PAGE", "HistoryPages", "newer", "older_pages", "oldest_first"]
+__all__ = ["FIRST_PAGE", "FULL_PAGE", "HistoryPages", "newer", "oldest_first", "task_pages"]
 
 FIRST_PAGE = 100
 """Events on a warm-capable poll's first page."""
@@ -42,25 +44,37 @@ def newer(newest_first: list[Any], known: int) -> list[Any]:
     return page_events(newest_first, known) if known else list(newest_first)
 
 
-def older_pages(
-    source: HistoryPages, params: dict[str, Any], first: dict[str, Any], held: list[Any], known: int
+def task_pages(
+    source: HistoryPages, params: dict[str, Any], first: dict[str, Any], known: int
 ) -> list[list[Any]]:
-    """The pages after ``first`` (asked with ``params``, its events newer than ``known``
-    being ``held``), down to event ``known`` + 1, or event 1 when ``known`` is 0 (cold:
-    every one is needed, so the pages decode whole)."""
+    """A task's events newer than ``known``, newest first, in pages: the poll's
+    ``first`` page (asked with ``params``), then what follows down to event ``known`` + 1,
+    or event 1 when ``known`` is 0 (cold: every event is needed, so the pages decode
+    whole, and the history's first page, holding the poll's events decoded, takes the
+    place of the poll's raw one)."""
+    held = newer(first["events"], known)
     token = first.get("nextPageToken")
     if not (token and held and event_id(held[-1]) > known + 1):
-        return []
-    below, fetch, asked = event_id(held[-1]), source.poll, params
-    if params["maximumPageSize"] < FULL_PAGE:  # from the newest event again, by history
-        execution = first["workflowExecution"]
-        fetch, token = source.history, None
-        asked = {
-            "domain": params["domain"],
-            "execution": {"workflowId": execution["workflowId"], "runId": execution["runId"]},
-            "maximumPageSize": FULL_PAGE,
-            "reverseOrder": True,
-        }
+        return [held]
+    if params["maximumPageSize"] >= FULL_PAGE:  # the poll's own pages
+        return [held, *_following(source.poll, params, token, event_id(held[-1]), known)]
+    execution = first["workflowExecution"]
+    asked = {  # from the newest event again, by history
+        "domain": params["domain"],
+        "execution": {"workflowId": execution["workflowId"], "runId": execution["runId"]},
+        "maximumPageSize": FULL_PAGE,
+        "reverseOrder": True,
+    }
+    if known:  # a cache far behind: only what it lacks, decoded as found
+        return [held, *_following(source.history, asked, None, event_id(held[-1]), known)]
+    return _following(source.history, asked, None, event_id(held[0]) + 1, known)
+
+
+def _following(
+    fetch: Any, asked: dict[str, Any], token: str | None, below: int, known: int
+) -> list[list[Any]]:
+    """Pages asked with ``asked`` from ``token``: their events older than ``below``,
+    newer than ``known``."""
     pages: list[list[Any]] = []
     while True:
         page = fetch(**asked, **({"nextPageToken": token} if token else {}), lazy=known > 0)

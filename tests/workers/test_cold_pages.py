@@ -1,9 +1,9 @@
 """A decision task's pages: a small first page (the run is not known yet: its events
-stay raw until read), then, for a cold run, the rest of the history by
-GetWorkflowExecutionHistory, decoded whole in one pass; a warm run far behind reads only
-the events it lacks, raw; without a cache the poll pages itself. A page that does not
-decode whole is read raw, so a malformed event fails its decision task when the
-history is folded, never the poll."""
+stay raw until read), then, for a cold run, the whole history by
+GetWorkflowExecutionHistory, decoded whole in one pass (its newest page in place of the
+poll's); a warm run far behind reads only the events it lacks, raw; without a cache the
+poll pages itself. A page that does not decode whole is read raw, so a malformed event
+fails its decision task when the history is folded, never the poll."""
 
 from __future__ import annotations
 
@@ -92,13 +92,30 @@ def test_a_cold_run_reads_a_small_first_page_then_the_rest_of_its_history_whole(
     assert task is not None and task.history is None  # cold
     assert pages.asked == [("poll", True), ("history", False)]  # 100 events, then the rest
     assert [event_id(e) for e in task.events] == list(range(1, len(pages.events) + 1))
-    newest_page = task.events[-100:]
-    assert all(type(event) is msgspec.Raw for event in newest_page)
-    assert all(isinstance(event, Event) for event in task.events[:-100])
+    # the history's newest page, decoded whole, in place of the poll's raw one
+    assert all(isinstance(event, Event) for event in task.events)
     result = worker.decide("d", task)
     (schedule,) = result.decisions
     assert isinstance(schedule, ScheduleActivityTask) and schedule.activity_id == "a61"
     assert task.history == ExecutionState.from_events(pages.events)  # as the dicts fold
+
+
+def test_a_cold_run_answers_its_history_as_the_poll_gave_it() -> None:
+    seen, later = _history(60), _history(61)  # the run went on between the two requests
+
+    class Growing(Pages):
+        def poll(self, *, lazy: bool = False, **params: Any) -> dict[str, Any]:
+            page = super().poll(lazy=lazy, **params)
+            self.events = later
+            return page
+
+    pages = Growing(seen)
+    worker = _worker(pages)
+    task = worker.poll("d", "cold")
+    assert task is not None and pages.asked == [("poll", True), ("history", False)]
+    assert [event_id(e) for e in task.events] == list(range(1, len(seen) + 1))
+    (schedule,) = worker.decide("d", task).decisions
+    assert isinstance(schedule, ScheduleActivityTask) and schedule.activity_id == "a61"
 
 
 def test_a_cache_far_behind_reads_only_the_events_it_lacks_from_the_history() -> None:
