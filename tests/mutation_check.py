@@ -192,6 +192,13 @@ MUTATIONS = [
         ("tests/replay/test_decider_threads.py",),
     ),
     Mutation(
+        "a waiting thread keeps the last run alive",
+        "sdk/replay/threads.py",
+        "job = None  # a waiting thread holds nothing of the run it ran",
+        "pass",
+        ("tests/replay/test_decider_threads.py",),
+    ),
+    Mutation(
         "a kept thread runs the next job in the last one's context",
         "sdk/replay/threads.py",
         "contextvars.Context().run(job)",

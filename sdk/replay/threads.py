@@ -58,7 +58,8 @@ class DeciderThreads:
             kept = self._idle.pop() if self._idle else None
             if kept is None:
                 self.started += 1
-        if kept is not None and kept.thread is not None:
+        if kept is not None:
+            assert kept.thread is not None  # set before it ever waits
             kept.job = job
             kept.thread.name = name
             kept.wake.release()
@@ -79,6 +80,7 @@ class DeciderThreads:
             job, kept.job = kept.job, None
             if job is not None:
                 contextvars.Context().run(job)
+            job = None  # a waiting thread holds nothing of the run it ran
             if not self._wait(kept):
                 return
 

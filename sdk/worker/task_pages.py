@@ -16,6 +16,7 @@ task answers the history as the poll gave it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from .pages import event_id, page_events
@@ -71,7 +72,11 @@ def task_pages(
 
 
 def _following(
-    fetch: Any, asked: dict[str, Any], token: str | None, below: int, known: int
+    fetch: Callable[..., dict[str, Any]],
+    asked: dict[str, Any],
+    token: str | None,
+    below: int,
+    known: int,
 ) -> list[list[Any]]:
     """Pages asked with ``asked`` from ``token``: their events older than ``below``,
     newer than ``known``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import weakref
 
 from swflow import activity_task, decision_task
 from swflow.replay import DeciderThreads, StickyDecider, decide
@@ -49,6 +50,18 @@ def test_an_ended_jobs_thread_runs_the_next_in_a_fresh_context() -> None:
     assert first is second and threads.started == 1
     assert seen_first == seen_second == ["unset"]  # the earlier job's variable is gone
     assert first.name == IDLE_NAME and first.daemon
+
+
+def test_a_waiting_thread_holds_nothing_of_the_job_it_ran() -> None:
+    class Job:
+        def __call__(self) -> None:
+            pass
+
+    threads, job = DeciderThreads(), Job()
+    gone = weakref.ref(job)
+    threads.run(job, "decider test")
+    del job
+    _wait_until(lambda: threads.idle == 1 and gone() is None)  # a run's state is freed
 
 
 def test_no_more_threads_wait_than_the_bound() -> None:
