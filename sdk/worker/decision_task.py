@@ -22,8 +22,8 @@ class DecisionTask:
         workflow_id, run_id: the run.
         workflow_type: ``{"name": ..., "version": ...}``.
         events: the events ``history`` lacks, oldest first (all of them, cold): raw
-            JSON (`msgspec.Raw`), structs or dicts, as `swflow.worker.pages.page_events`
-            reads them.
+            JSON (`msgspec.Raw`), structs or dicts, as the fold reads them
+            (`swflow.replay.events.as_event`).
         history: the run's folded history from its last task here, if cached; once
             `DistributedDecisionWorker.history` ran, the whole history folded.
         decider: the run's decider kept from its last task, if any.

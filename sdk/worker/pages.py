@@ -11,7 +11,8 @@ generated from botocore's model.
 
 A decision worker asks for a first page whose events stay raw JSON (``lazy=True``, a
 quick scan) until it knows the run: warm, it decodes only the handful of new ones with
-`page_events`; cold, all of them, and the run's older pages decode whole (`read_page`).
+`page_events`; cold, it reads the history's pages decoded whole (`read_page`), and raw
+events left on a page decode as they are folded (`swflow.replay.events.as_event`).
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ def parse_page(body: bytes | str, *, lazy: bool = False) -> dict[str, Any]:
 
 def read_page(body: bytes | str, *, lazy: bool) -> dict[str, Any]:
     """`parse_page` as a decision worker reads a page: ``lazy`` for a page whose events
-    may be known already; else decoded at once, in one pass (a cold run's older pages,
-    where every event is needed: ~40% faster than raw events decoded one by one).
+    may be known already; else decoded at once, in one pass (a cold run's pages, where
+    every event is needed: ~40% faster than raw events decoded one by one).
 
     A page whose events do not decode at once is read lazily instead, so that a
     malformed event fails its decision task when it is folded, not the poll.
