@@ -145,6 +145,7 @@ def is_self_contained(text: str) -> bool:
 
 
 _INLINE_JSON = f"{MAGIC}1 json inline "  # the common case, answered by one comparison
+_INLINE_JSON_SIZE = len(_INLINE_JSON)
 
 
 def inline_json_body(text: str) -> str | None:
@@ -154,11 +155,9 @@ def inline_json_body(text: str) -> str | None:
     if not text.startswith(_INLINE_JSON):
         return None
     header, _, body = text.partition("\n")
-    size, _, digest = header[len(_INLINE_JSON) :].partition(" ")
     if (
-        digest == NO_DIGEST
+        header[_INLINE_JSON_SIZE:] == f"{len(body)} {NO_DIGEST}"
         and body.isascii()
-        and size == str(len(body))
         and not has_surrogate_escape(body)
     ):
         return body

@@ -132,7 +132,8 @@ class PayloadCodec:
         self._known: set[int] = set()  # ids of registered stores and channels: the fast path
         self._serializers: dict[str, Serializer] = {}
         self._inline = InlineDataStore()
-        self._raw_json = strict_json_decoder().raw_decode
+        # raw_decode without its Python frame (set by JSONDecoder.__init__; not in typeshed)
+        self._scan_json = strict_json_decoder().scan_once  # type: ignore[attr-defined]
         self.codecs = checked_codecs(codecs)
         self._codecs: list[Codec] = []  # configured instances that read, in order given
         self._readers: dict[tuple[str, str], Codec] = {}  # built from specs alone
@@ -247,8 +248,8 @@ class PayloadCodec:
         body = inline_json_body(text)
         if body is not None:
             try:
-                value, end = self._raw_json(body)
-            except (ValueError, RecursionError):
+                value, end = self._scan_json(body, 0)
+            except (ValueError, RecursionError, StopIteration):  # StopIteration: not JSON
                 return default
             if end == len(body):
                 return value

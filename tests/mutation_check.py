@@ -185,6 +185,30 @@ MUTATIONS = [
         ("tests/replay/test_inline_results.py",),
     ),
     Mutation(
+        "a completed site's check forgets the version",
+        "sdk/replay/sites.py",
+        "if asked.name == recorded.name and asked.version == recorded.version:",
+        "if asked.name == recorded.name:",
+        (
+            "tests/replay/test_workflows.py::"
+            "test_a_new_version_of_a_recorded_activity_is_a_nondeterminism_error",
+        ),
+    ),
+    Mutation(
+        "an inline body that is no JSON value escapes as StopIteration",
+        "sdk/payloads.py",
+        "except (ValueError, RecursionError, StopIteration):  # StopIteration: not JSON",
+        "except (ValueError, RecursionError):",
+        ("tests/replay/test_inline_results.py",),
+    ),
+    Mutation(
+        "an inline body's size left unchecked",
+        "sdk/envelope.py",
+        'header[_INLINE_JSON_SIZE:] == f"{len(body)} {NO_DIGEST}"',
+        "header.endswith(NO_DIGEST)",
+        ("tests/replay/test_inline_results.py",),
+    ),
+    Mutation(
         "a decider's thread is never kept",
         "sdk/replay/threads.py",
         "kept = self._idle.pop() if self._idle else None",

@@ -176,6 +176,8 @@ class SiteBase:
         recorded: ActivityState | ChildState,
     ) -> None:
         """The history's item under this id must be what the code asks for now."""
+        if asked.name == recorded.name and asked.version == recorded.version:
+            return  # every site of a replay: answered without a call
         error = mismatch(kind, item_id, asked, recorded)
         if error is not None:
             self.nondeterminism = self.nondeterminism or error

@@ -37,6 +37,8 @@ def test_a_small_inline_json_payload_decodes_at_once_as_decode_reads_it(value: A
     "text",
     [
         _inline("{"),  # not JSON
+        _inline(""),  # nothing at all
+        _inline(" 7"),  # whitespace first: never written so
         _inline("[1] [2]"),  # JSON, then more
         _inline("[1]", size=4),  # the size says otherwise
         _inline('"\\ud800"'),  # an escape that could be a lone surrogate

@@ -219,6 +219,31 @@ def test_reordering_activities_is_a_nondeterminism_error() -> None:
         decide(history.events, changed_order)
 
 
+@activity_task(swf_task_type="TestActivityA", swf_task_version="2.0")
+def activity_task_a_v2(b: int) -> int:
+    return b * 3
+
+
+@decision_task(swf_workflow_type="TestWorkflow", swf_workflow_version="1.0")
+def decider_a_on_v2() -> int:
+    return int(activity_task_a_v2(5).result)
+
+
+@pytest.mark.parametrize("completed", [True, False])
+def test_a_new_version_of_a_recorded_activity_is_a_nondeterminism_error(
+    completed: bool,
+) -> None:
+    history = HistoryBuilder("TestWorkflow")
+    history.apply(decide(history.events, decider_a))
+    if completed:  # the replay's common case: the recorded attempt completed
+        history.complete_activity("a1", 10)
+    with pytest.raises(
+        NonDeterministicWorkflowError,
+        match=r"asks for TestActivityA 2\.0 where the history recorded TestActivityA 1\.0",
+    ):
+        decide(history.events, decider_a_on_v2)
+
+
 @decision_task(swf_workflow_type="shrunk")
 def two_steps() -> int:
     return int(add_one(1).result + add_one(2).result)
