@@ -7,12 +7,16 @@ code: decision round trips per second (poll + respond), GetWorkflowExecutionHist
 latency for 100 / 1,000 / 10,000-event histories, the CPU an idle long poll costs the
 devserver, what 1,000 parked long polls cost it (threads, memory, CPU), and devserver
 latency as closed workflows accumulate (100 -> 10,000); and the devserver alone under 1, 4
-and 8 client processes sharing a task list: round trips/s and p99 latency.
+and 8 client processes sharing a task list: round trips/s and p99 latency, with boto3
+clients, then with swflow's decision worker client (its `DirectLane` and raw pages,
+~0.4 ms of client CPU a round trip against boto3's ~2.5 ms, so the server's own share
+shows).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import os
 import statistics
@@ -30,6 +34,9 @@ import boto3
 from botocore.config import Config
 
 from benchmarks._moto import free_port, moto_server
+from swflow.swf.connection import devserver_client
+from swflow.worker.raw_pages import RawPolls
+from swflow.worker.task_pages import FIRST_PAGE
 
 DOMAIN = "bench"
 _PROBES = itertools.count()  # unique probe workflow ids
@@ -117,9 +124,18 @@ def round_trips_per_second(swf: Any, count: int, tag: str) -> float:
     return count / (time.perf_counter() - began)
 
 
-def _client_process(endpoint: str, task_list: str, trips: int, go: Any, out: Any) -> None:
-    """One client process of `many_clients`: ``trips`` poll + respond, each timed."""
-    swf = client(endpoint)
+def _client_process(
+    endpoint: str, task_list: str, trips: int, go: Any, out: Any, *, lean: bool
+) -> None:
+    """One client process of `many_clients`: ``trips`` poll + respond, each timed; by
+    boto3, or (``lean``) as swflow's decision worker calls (its client's `DirectLane`,
+    the poll's page read raw by `RawPolls`)."""
+    swf = devserver_client(endpoint) if lean else client(endpoint)
+    params = {"domain": DOMAIN, "taskList": {"name": task_list}}
+    poll = swf.poll_for_decision_task
+    if lean:
+        params.update(identity="bench", maximumPageSize=FIRST_PAGE, reverseOrder=True)
+        poll = functools.partial(RawPolls(swf).poll, lazy=True)
     swf.describe_domain(name=DOMAIN)  # connected before the clock starts
     out.put(None)
     go.wait()
@@ -127,7 +143,7 @@ def _client_process(endpoint: str, task_list: str, trips: int, go: Any, out: Any
     cpu = time.process_time()
     for _ in range(trips):
         began = time.perf_counter()
-        task = swf.poll_for_decision_task(domain=DOMAIN, taskList={"name": task_list})
+        task = poll(**params)
         swf.respond_decision_task_completed(taskToken=task["taskToken"], decisions=[COMPLETE])
         latencies.append(time.perf_counter() - began)
     out.put((latencies, time.process_time() - cpu))
@@ -146,19 +162,22 @@ class Many(NamedTuple):
     server_cpu: float  # and the devserver
 
 
-def many_clients(endpoint: str, pid: int, clients: int, trips: int) -> Many:
+def many_clients(endpoint: str, pid: int, clients: int, trips: int, *, lean: bool) -> Many:
     """Decision round trips/s, p99 round-trip seconds and CPU per round trip, ``clients``
-    processes sharing one task list, ``trips`` round trips in all."""
+    processes sharing one task list, ``trips`` round trips in all (clients as in
+    `_client_process`)."""
     import multiprocessing
 
-    swf, task_list = client(endpoint), f"many-{clients}"
+    swf, task_list = client(endpoint), f"many-{clients}-{'lean' if lean else 'boto3'}"
     for n in range(trips):
         start(swf, f"{task_list}-{n}", task_list)
     context = multiprocessing.get_context("spawn")
     go, out = context.Event(), context.Queue()
     processes = [
         context.Process(
-            target=_client_process, args=(endpoint, task_list, trips // clients, go, out)
+            target=_client_process,
+            args=(endpoint, task_list, trips // clients, go, out),
+            kwargs={"lean": lean},
         )
         for _ in range(clients)
     ]
@@ -179,6 +198,34 @@ def many_clients(endpoint: str, pid: int, clients: int, trips: int) -> Many:
         latencies[int(0.99 * (done - 1))],
         sum(cpu for _, cpu in answers) / done,
         server / done,
+    )
+
+
+def scaling(endpoint: str, pid: int, trips: int, *, lean: bool) -> None:
+    """`many_clients` with 1, 4 and 8 processes, and how the rate scales."""
+    kind = "swflow DirectLane" if lean else "boto3"
+    many = {n: many_clients(endpoint, pid, n, trips, lean=lean) for n in (1, 4, 8)}
+    for n, figures in many.items():
+        print(
+            f"devserver, {n} {kind} client process{'es' if n > 1 else ''}: "
+            f"{figures.rate:,.0f} decision round trips/s, p99 {figures.p99 * 1e3:.1f} ms; "
+            f"CPU per round trip {figures.client_cpu * 1e3:.2f} ms client, "
+            f"{figures.server_cpu * 1e3:.2f} ms devserver",
+            flush=True,
+        )
+    scale = many[8].rate / many[1].rate
+    met = "met" if scale >= 2 else "NOT met"
+    # With every core busy, no more round trips fit than the cores divided by the CPU
+    # each one takes (clients and server, as measured with 8 clients); and the server,
+    # one event loop, serves at most one core's worth.
+    cores = os.cpu_count() or 1
+    eight = many[8]
+    ceiling = min(cores / (eight.client_cpu + eight.server_cpu), 1 / eight.server_cpu)
+    print(
+        f"{kind}, 8 clients / 1 client: {scale:.2f}x (target >= 2x: {met}); the most "
+        f"{cores} cores and one server loop allow at that CPU per round trip: "
+        f"{ceiling / many[1].rate:.2f}x",
+        flush=True,
     )
 
 
@@ -313,25 +360,8 @@ def main() -> None:
         setup(theirs)
         mine, other = (round_trips_per_second(c, trips, "rt") for c in (ours, theirs))
         row("decision round trips/s", f"{mine:,.0f}", f"{other:,.0f}", f"{mine / other:.1f}x")
-        many = {n: many_clients(endpoint, pid, n, trips * 4) for n in (1, 4, 8)}
-        for n, figures in many.items():
-            print(
-                f"devserver, {n} client process{'es' if n > 1 else ''}: {figures.rate:,.0f} "
-                f"decision round trips/s, p99 {figures.p99 * 1e3:.1f} ms; CPU per round trip "
-                f"{figures.client_cpu * 1e3:.2f} ms client, {figures.server_cpu * 1e3:.2f} ms "
-                "devserver",
-                flush=True,
-            )
-        scale = many[8].rate / many[1].rate
-        met = "met" if scale >= 2 else "NOT met"
-        # With every core busy, no more round trips fit than the cores divided by the CPU
-        # each one takes (clients and server, as measured with 8 clients).
-        cores = os.cpu_count() or 1
-        ceiling = cores / (many[8].client_cpu + many[8].server_cpu) / many[1].rate
-        print(
-            f"8 clients / 1 client: {scale:.2f}x (target >= 2x: {met}); the most {cores} "
-            f"cores allow at that CPU per round trip: {ceiling:.2f}x"
-        )
+        for lean in (False, True):
+            scaling(endpoint, pid, trips * 4, lean=lean)
         for size in sizes:
             mine_h = history_latency(ours, size, args.runs, "d", BUILD_BUDGET)
             other_h = history_latency(theirs, size, args.runs, "m", BUILD_BUDGET)
