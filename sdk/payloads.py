@@ -132,8 +132,7 @@ class PayloadCodec:
         self._known: set[int] = set()  # ids of registered stores and channels: the fast path
         self._serializers: dict[str, Serializer] = {}
         self._inline = InlineDataStore()
-        # raw_decode without its Python frame (set by JSONDecoder.__init__; not in typeshed)
-        self._scan_json = strict_json_decoder().scan_once  # type: ignore[attr-defined]
+        self._scan_json = strict_json_decoder().scan_once  # type: ignore[attr-defined]  # raw_decode minus a frame
         self.codecs = checked_codecs(codecs)
         self._codecs: list[Codec] = []  # configured instances that read, in order given
         self._readers: dict[tuple[str, str], Codec] = {}  # built from specs alone

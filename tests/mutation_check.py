@@ -209,6 +209,13 @@ MUTATIONS = [
         ("tests/replay/test_inline_results.py",),
     ),
     Mutation(
+        "the devserver's fast JSON fails on a lone surrogate",
+        "sdk/devserver/json_text.py",
+        "except UnicodeEncodeError:",
+        "except TypeError:",
+        ("tests/devserver/test_output_shapes.py",),
+    ),
+    Mutation(
         "a decider's thread is never kept",
         "sdk/replay/threads.py",
         "kept = self._idle.pop() if self._idle else None",

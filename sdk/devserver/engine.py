@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import logging
 import threading
 import time
@@ -24,6 +23,7 @@ from swflow.swf.vocabulary import EVENTS, attributes_key
 
 from .clock import Clock
 from .faults import Fault
+from .json_text import json_text
 from .model import DecisionTask, Domain, Execution, TypeInfo
 from .store import Store
 
@@ -143,14 +143,13 @@ class Engine:
         """Append one event to a run's history; schedules a decision task if it must."""
         event_id = execution.next_event_id
         execution.next_event_id += 1
-        body = json.dumps(
+        body = json_text(
             {
                 "eventId": event_id,
                 "eventTimestamp": round(self.clock.now(), 3),
                 "eventType": kind,
                 attributes_key(kind): {k: v for k, v in attributes.items() if v is not None},
-            },
-            separators=(",", ":"),
+            }
         )
         self.store.add_events(execution.run_id, [(event_id, body)])
         self.touch(execution)

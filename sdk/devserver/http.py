@@ -19,6 +19,7 @@ from swflow.server_thread import ServerThread
 from .connection import Answer, HttpConnection, Limits, fault_answer
 from .engine import Engine
 from .faults import Fault
+from .json_text import json_text
 from .paging import RawEvents
 from .regions import qualify, region_of
 from .validation import validate
@@ -46,12 +47,8 @@ def render(out: dict[str, Any] | None) -> bytes:
         return b""
     parts = []
     for key, value in out.items():
-        text = (
-            "[" + ",".join(value) + "]"
-            if isinstance(value, RawEvents)
-            else json.dumps(value, separators=(",", ":"))
-        )
-        parts.append(f"{json.dumps(key)}:{text}")
+        text = "[" + ",".join(value) + "]" if isinstance(value, RawEvents) else json_text(value)
+        parts.append(f"{json_text(key)}:{text}")
     return ("{" + ",".join(parts) + "}").encode()
 
 

@@ -89,3 +89,22 @@ def test_every_operation_answers_in_its_output_shape(server: DevServer, swf: Any
             continue
         report = validator.validate(body, shape)
         assert not report.has_errors(), f"{name}: {report.generate_report()}"
+
+
+def test_text_comes_back_as_it_was_sent_non_ascii_and_lone_surrogates_alike(
+    swf: Any,
+) -> None:
+    """Events and answers are written by a fast encoder that refuses lone surrogates:
+    text holding one is written escaped, as it came, and everything else as is."""
+    sent = ["plain", "é ☃ 日本", "half \ud800 of a pair", "\udfff"]
+    run = Workflow(swf, tagList=sent)  # answered outside the events: DescribeWorkflowExecution
+    for text in sent:
+        swf.signal_workflow_execution(
+            domain=DOMAIN, workflowId=run.workflow_id, signalName=text, input=text
+        )
+    by_history = [e for e in run.history() if e["eventType"] == "WorkflowExecutionSignaled"]
+    by_poll = [e for e in run.decision_task()["events"] if "Signaled" in e["eventType"]]
+    for events in (by_history, by_poll):
+        signaled = [e["workflowExecutionSignaledEventAttributes"] for e in events]
+        assert [(a["signalName"], a["input"]) for a in signaled] == [(t, t) for t in sent]
+    assert run.describe()["executionInfo"]["tagList"] == sent
