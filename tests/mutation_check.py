@@ -216,6 +216,13 @@ MUTATIONS = [
         ("tests/devserver/test_output_shapes.py",),
     ),
     Mutation(
+        "an execution holding a lone surrogate cannot be saved",
+        "sdk/devserver/json_text.py",
+        'return json.dumps(value, default=vars, separators=(",", ":"))',
+        'return json.dumps(value, separators=(",", ":"))',
+        ("tests/devserver/test_output_shapes.py",),
+    ),
+    Mutation(
         "a decider's thread is never kept",
         "sdk/replay/threads.py",
         "kept = self._idle.pop() if self._idle else None",

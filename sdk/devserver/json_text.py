@@ -1,4 +1,5 @@
-"""Compact JSON text for what the devserver writes per request: events and answers.
+"""Compact JSON text for what the devserver writes per request: events, answers, and
+the rows of the executions it changed (dataclasses, written field by field).
 
 msgspec writes it ~10x faster than the standard library (an event: 0.5 against 5 us,
 three events and two answers a decision round trip). Text holding a lone surrogate
@@ -23,4 +24,4 @@ def json_text(value: Any) -> str:
     try:
         return _encode(value).decode()
     except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, default=vars, separators=(",", ":"))

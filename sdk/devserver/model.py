@@ -6,9 +6,10 @@ Executions are kept in memory as the working copy and persisted as JSON rows (se
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from .json_text import json_text
 
 __all__ = [
     "ActivityTask",
@@ -130,8 +131,8 @@ class Execution:
         return self.status == "OPEN"
 
     def to_json(self) -> str:
-        """JSON text; nested records are read through their ``__dict__``, never copied."""
-        return json.dumps(self, default=vars, separators=(",", ":"))
+        """JSON text: its fields and its nested records', as `from_json` reads them."""
+        return json_text(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Execution:
