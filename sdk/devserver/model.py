@@ -131,7 +131,7 @@ class Execution:
         return self.status == "OPEN"
 
     def to_json(self) -> str:
-        """JSON text: its fields and its nested records', as `from_json` reads them."""
+        """JSON text of its fields, nested records included, as `from_json` reads them."""
         return json_text(self)
 
     @classmethod
