@@ -24,11 +24,10 @@ WAKEUP_PREFIX = "swflow.more."
 
 def mismatch(
     kind: str, item_id: str, asked: TaskDefinition, recorded: ActivityState | ChildState
-) -> NonDeterministicWorkflowError | None:
-    """The error when the history's ``kind`` under ``item_id`` is not what the code asks
-    for (checked at every call site the replay meets: the message is built only then)."""
-    if asked.name == recorded.name and asked.version == recorded.version:
-        return None
+) -> NonDeterministicWorkflowError:
+    """The error for a history whose ``kind`` under ``item_id`` is not the type the code
+    asks for (the caller compares the two, at every call site: the message is built
+    only on a mismatch)."""
     return NonDeterministicWorkflowError(
         f"{kind} {item_id}: the code now asks for {asked.name} {asked.version} where the "
         f"history recorded {recorded.name} {recorded.version}"

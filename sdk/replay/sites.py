@@ -179,9 +179,8 @@ class SiteBase:
         if asked.name == recorded.name and asked.version == recorded.version:
             return  # every site of a replay: answered without a call
         error = mismatch(kind, item_id, asked, recorded)
-        if error is not None:
-            self.nondeterminism = self.nondeterminism or error
-            raise error
+        self.nondeterminism = self.nondeterminism or error
+        raise error
 
     def unvisited(self) -> list[str]:
         """History items no call site claimed: evidence the code changed.
