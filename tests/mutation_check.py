@@ -250,6 +250,47 @@ MUTATIONS = [
         "return self.abandoned and self._thread is not None and False",
         ("tests/replay/test_deadlock_bound.py", "tests/workers/test_user_faults.py"),
     ),
+    Mutation(
+        "a head line that never ends is not counted",
+        "sdk/devserver/request_reader.py",
+        "self._raw += len(data)",
+        "self._raw += 0",
+        ("tests/badinput/test_http_front.py::test_a_head_trickled_past_16_kb_is_431",),
+    ),
+    Mutation(
+        "headers parsed whole are not counted",
+        "sdk/devserver/request_reader.py",
+        "self._parsed += size",
+        "self._parsed += 0",
+        ("tests/badinput/test_http_front.py::test_a_head_over_16_kb_is_431_and_closed",),
+    ),
+    Mutation(
+        "the shared timer does not follow a moved idle deadline",
+        "sdk/devserver/connection.py",
+        "if self._loop.time() < deadline:",
+        "if False:",
+        (
+            "tests/badinput/test_http_front.py::test_a_connection_left_idle_after_requests_is_closed",
+        ),
+    ),
+    Mutation(
+        "every answer gets the same request id",
+        "sdk/devserver/connection.py",
+        'return (b"%s%012x" % (prefix, n) for n in itertools.count())',
+        'return (b"%s%012x" % (prefix, 0) for n in itertools.count())',
+        (
+            "tests/badinput/test_http_front.py::test_a_connection_left_idle_after_requests_is_closed",
+        ),
+    ),
+    Mutation(
+        "a client awaiting 100 Continue is never told",
+        "sdk/devserver/connection.py",
+        "if reader.wants_continue and not reader.ready:",
+        "if False:",
+        (
+            "tests/badinput/test_http_front.py::test_a_client_expecting_100_continue_is_told_to_send_its_body",
+        ),
+    ),
 ]
 
 

@@ -1,6 +1,6 @@
 """SWF's JSON 1.0 protocol over HTTP, for unmodified boto3 clients.
 
-`HttpConnection` (h11) does the HTTP: framing, limits, timeouts, keep-alive. This
+`HttpConnection` (llhttp) does the HTTP: framing, limits, timeouts, keep-alive. This
 module is the protocol on top: the target header, the JSON, and long polls, which
 wait on the event loop (a coroutine each, not a thread) until a task lands on their
 list.

@@ -251,3 +251,72 @@ def test_a_client_expecting_100_continue_is_told_to_send_its_body(server: DevSer
         sock.sendall(LIST)
         answer, closed = _read_all(sock)
     assert _status(answer) == 200 and b"domainInfos" in answer and closed
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"".join(b"X-Pad-%d: %s\r\n" % (n, b"a" * 100) for n in range(200))
+        + b"Content-Length: 2\r\n\r\n{}",  # a whole request, with 20 KB of headers
+        b"X-Never-Ends: " + b"a" * 40_000,  # one line with no end
+    ],
+)
+def test_a_head_over_16_kb_is_431_and_closed(server: DevServer, head: bytes) -> None:
+    answer, closed = _exchange(server, b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + head)
+    assert _status(answer) == 431 and closed
+    _still_serves(server)
+
+
+def test_a_head_trickled_past_16_kb_is_431(server: DevServer) -> None:
+    with _connect(server) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: swf\r\nX-Slow: ")
+        try:
+            for _ in range(40):  # 40 KB, a line that never ends, in pieces
+                sock.sendall(b"a" * 1024)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer, closed = _read_all(sock)
+    assert _status(answer) == 431 and closed
+
+
+def test_a_protocol_upgrade_is_refused_and_what_follows_never_runs(server: DevServer) -> None:
+    upgrade = (
+        b"POST / HTTP/1.1\r\nHost: swf\r\n" + TARGET + b"Connection: Upgrade\r\n"
+        b"Upgrade: websocket\r\nContent-Length: %d\r\n\r\n" % len(LIST) + LIST
+    )
+    answer, closed = _exchange(server, upgrade + _request(LIST, b"Connection: close\r\n"))
+    assert answer.count(b"HTTP/1.1 ") == 1 and _status(answer) == 400 and closed
+    assert _error(answer) == "SerializationException"
+
+
+def test_bytes_after_a_connection_close_request_are_never_run(server: DevServer) -> None:
+    answer, closed = _exchange(
+        server, _request(LIST, b"Connection: close\r\n") + _request(b"{}", b"Connection: close\r\n")
+    )
+    assert answer.count(b"HTTP/1.1 ") == 1 and _status(answer) == 200 and closed
+
+
+def test_an_http_1_0_client_is_answered_and_closed(server: DevServer) -> None:
+    request = _request(LIST).replace(b"HTTP/1.1", b"HTTP/1.0", 1)
+    answer, closed = _exchange(server, request)
+    assert _status(answer) == 200 and b"domainInfos" in answer and closed
+
+
+def test_a_connection_left_idle_after_requests_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle timeout counts from the last answer: a connection used across several
+    timeouts stays open, and is closed once it is left idle."""
+    monkeypatch.setattr(http, "IDLE_TIMEOUT", 2.0)
+    with DevServer() as server, _connect(server) as sock:
+        ids = set()
+        for _ in range(6):  # 3 s in all, with gaps well under the 2 s timeout
+            sock.sendall(_request(LIST))
+            answer = b""
+            while b"domainInfos" not in answer:
+                chunk = sock.recv(65536)
+                assert chunk, "closed while in use"
+                answer += chunk
+            ids.add(answer.split(b"x-amzn-requestid: ", 1)[1].split(b"\r\n", 1)[0])
+            time.sleep(0.5)
+        assert len(ids) == 6  # every answer has its own request id
+        _, closed = _read_all(sock)  # then nothing: closed after IDLE_TIMEOUT
+    assert closed
