@@ -151,7 +151,7 @@ class Engine:
                 attributes_key(kind): {k: v for k, v in attributes.items() if v is not None},
             }
         )
-        self.store.add_events(execution.run_id, [(event_id, body)])
+        self.store.add_event(execution.run_id, event_id, body)
         self.touch(execution)
         if kind in TRIGGERS and execution.is_open:
             self.need_decision(execution)
