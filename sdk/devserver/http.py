@@ -55,7 +55,7 @@ def render(out: dict[str, Any] | None) -> bytes:
 def parse(raw: bytes) -> Any:
     """Strict JSON: no duplicate keys, no NaN or Infinity, no pathological nesting."""
     try:
-        return json.loads(raw, object_pairs_hook=_unique, parse_constant=_no_constant)
+        return _STRICT.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except RecursionError:
         raise Fault("SerializationException", "Malformed JSON: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -73,6 +73,9 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_unique, parse_constant=_no_constant)  # made once
 
 
 class SwfHttpFront(ServerThread):
