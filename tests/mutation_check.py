@@ -255,14 +255,27 @@ MUTATIONS = [
         "sdk/devserver/request_reader.py",
         "self._raw += len(data)",
         "self._raw += 0",
-        ("tests/badinput/test_http_front.py::test_a_head_trickled_past_16_kb_is_431",),
+        (
+            "tests/badinput/test_http_front.py::test_a_head_trickled_past_16_kb_is_431",
+            "tests/badinput/test_request_reader.py::test_a_head_line_that_never_ends_is_refused_a_byte_at_a_time",
+        ),
     ),
     Mutation(
         "headers parsed whole are not counted",
         "sdk/devserver/request_reader.py",
         "self._parsed += size",
         "self._parsed += 0",
-        ("tests/badinput/test_http_front.py::test_a_head_over_16_kb_is_431_and_closed",),
+        (
+            "tests/badinput/test_http_front.py::test_a_head_over_16_kb_is_431_and_closed",
+            "tests/badinput/test_request_reader.py::test_the_head_cap_holds_however_the_head_is_cut",
+        ),
+    ),
+    Mutation(
+        "a refusal does not stop the parse",
+        "sdk/devserver/request_reader.py",
+        "if self.refused:",
+        "if False:",
+        ("tests/badinput/test_request_reader.py",),
     ),
     Mutation(
         "the shared timer does not follow a moved idle deadline",
