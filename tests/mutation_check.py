@@ -271,6 +271,13 @@ MUTATIONS = [
         ),
     ),
     Mutation(
+        "a trailer line that never ends is not counted",
+        "sdk/devserver/request_reader.py",
+        "framing = self.phase is before is Phase.BODY and self._size == size  # no body came",
+        "framing = False",
+        ("tests/badinput/test_request_reader.py::test_a_trailer_that_never_ends_is_refused",),
+    ),
+    Mutation(
         "a refusal does not stop the parse",
         "sdk/devserver/request_reader.py",
         "if self.refused:",

@@ -54,16 +54,16 @@ class RequestReader:
         self._headers: dict[bytes, bytes] = {}
         self._body: list[bytes] = []
         self._size = 0  # body bytes so far
-        # Two lower bounds of the head's size: the pieces parsed, and the chunks that
-        # were nothing but head; a head whose first chunk held the end of another
-        # request (pipelined) is counted by the first alone.
+        # Two lower bounds of the head's size (and then of the trailers'): the pieces
+        # parsed, and the chunks that were nothing else; a head whose first chunk held
+        # the end of another request (pipelined) is counted by the first alone.
         self._parsed = 0
         self._raw = 0
 
     def feed(self, data: bytes) -> None:
         if self.refused:
             return
-        queued = len(self.ready)
+        before, queued, size = self.phase, len(self.ready), self._size
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
@@ -73,9 +73,11 @@ class RequestReader:
         except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
             self.refuse(Fault("SerializationException", f"malformed HTTP: {exc}"))
             return
-        if self.phase is Phase.HEAD and len(self.ready) == queued:
-            # No request ended in this chunk, so all of it is head (the parser holds an
-            # unfinished line unseen): counted whole, so a line that never ends is refused.
+        framing = self.phase is before is Phase.BODY and self._size == size  # no body came
+        if len(self.ready) == queued and (self.phase is Phase.HEAD or framing):
+            # Nothing ended and no body came in this chunk: all of it is head, or chunk
+            # framing and trailers, which the parser may hold unseen (a line not yet
+            # ended). Counted whole, so a line that never ends is refused too.
             self._raw += len(data)
             if self._raw > self.max_head:
                 self.refuse(_head_too_large())
@@ -101,7 +103,7 @@ class RequestReader:
             self._headers[name.lower()] = value
 
     def on_headers_complete(self) -> None:
-        self.phase, self.headed = Phase.BODY, self.headed + 1
+        self.phase, self.headed, self._raw = Phase.BODY, self.headed + 1, 0
         headers = self._headers
         if b"transfer-encoding" in headers and b"content-length" in headers:
             self._stop(  # two framings: the way requests are smuggled past a proxy

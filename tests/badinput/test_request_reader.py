@@ -87,6 +87,24 @@ def test_a_head_line_that_never_ends_is_refused_a_byte_at_a_time() -> None:
     assert reader.ready[-1].status == 431
 
 
+def test_a_trailer_that_never_ends_is_refused() -> None:
+    reader = RequestReader(MAX_HEAD, MAX_BODY)
+    reader.feed(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n")
+    reader.feed(b"X-Trailer: ")
+    for _ in range(40):
+        reader.feed(b"a" * 1024)
+    assert [f.status for f in reader.ready if isinstance(f, Fault)] == [431]
+
+
+def test_a_body_sent_a_byte_at_a_time_is_never_mistaken_for_framing() -> None:
+    body = b'{"a": "' + b"b" * 40_000 + b'"}'
+    reader = RequestReader(MAX_HEAD, MAX_BODY)
+    reader.feed(b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body))
+    for n in range(len(body)):
+        reader.feed(body[n : n + 1])
+    assert [r.body for r in reader.ready if isinstance(r, Request)] == [body]
+
+
 def test_a_body_over_the_cap_is_refused_at_its_headers_and_chunked_as_it_arrives() -> None:
     declared = RequestReader(MAX_HEAD, MAX_BODY)
     declared.feed(b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1))
