@@ -285,6 +285,20 @@ MUTATIONS = [
         ("tests/badinput/test_request_reader.py",),
     ),
     Mutation(
+        "answers are written while the client does not read",
+        "sdk/devserver/connection.py",
+        "while ready and self._current is None and not self._write_paused:",
+        "while ready and self._current is None:",
+        ("tests/badinput/test_connection_flow.py",),
+    ),
+    Mutation(
+        "a request pipelined behind an answer in flight does not stop the reading",
+        "sdk/devserver/connection.py",
+        "if self._write_paused or (self._current is not None and reader.ready):",
+        "if self._write_paused:",
+        ("tests/badinput/test_connection_flow.py",),
+    ),
+    Mutation(
         "the shared timer does not follow a moved idle deadline",
         "sdk/devserver/connection.py",
         "if self._loop.time() < deadline:",
