@@ -251,6 +251,13 @@ MUTATIONS = [
         ("tests/replay/test_deadlock_bound.py", "tests/workers/test_user_faults.py"),
     ),
     Mutation(
+        "an execution's saved row is never updated",
+        "sdk/devserver/store.py",
+        '"DO UPDATE SET open = excluded.open, data = excluded.data",',
+        '"DO NOTHING",',
+        ("tests/devserver/test_durability.py",),
+    ),
+    Mutation(
         "a head line that never ends is not counted",
         "sdk/devserver/request_reader.py",
         "self._raw += len(data)",

@@ -76,8 +76,8 @@ class Store:
         )
 
     def save_execution(self, execution: Execution) -> None:
-        # An upsert updates the row in place: INSERT OR REPLACE deletes and re-inserts
-        # it, which in WAL mode wrote twice the pages (~200 against ~90 µs a commit).
+        # An upsert updates the row in place; INSERT OR REPLACE deletes and re-inserts
+        # it, which measured ~200 µs a commit on a WAL file against ~90 µs.
         self._db.execute(
             "INSERT INTO executions VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) "
             "DO UPDATE SET open = excluded.open, data = excluded.data",
