@@ -310,18 +310,14 @@ MUTATIONS = [
         "sdk/devserver/connection.py",
         "if self._loop.time() < deadline:",
         "if False:",
-        (
-            "tests/badinput/test_http_front.py::test_a_connection_left_idle_after_requests_is_closed",
-        ),
+        ("tests/badinput/test_connection_flow.py",),
     ),
     Mutation(
         "every answer gets the same request id",
         "sdk/devserver/connection.py",
         'return (b"%s%012x" % (prefix, n) for n in itertools.count())',
         'return (b"%s%012x" % (prefix, 0) for n in itertools.count())',
-        (
-            "tests/badinput/test_http_front.py::test_a_connection_left_idle_after_requests_is_closed",
-        ),
+        ("tests/badinput/test_connection_flow.py",),
     ),
     Mutation(
         "a client awaiting 100 Continue is never told",

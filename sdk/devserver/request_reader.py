@@ -110,7 +110,7 @@ class RequestReader:
                 Fault("SerializationException", "Transfer-Encoding and Content-Length together")
             )
         if int(headers.get(b"content-length", b"0")) > self.max_body:
-            self._stop(too_large())  # llhttp has refused a length that is not digits
+            self._stop(_too_large())  # llhttp has refused a length that is not digits
         if self._parser.should_upgrade():
             self._stop(Fault("SerializationException", "protocol upgrades are not served"))
         expect = headers.get(b"expect", b"").lower()
@@ -119,7 +119,7 @@ class RequestReader:
     def on_body(self, chunk: bytes) -> None:
         self._size += len(chunk)
         if self._size > self.max_body:  # a chunked body has no length to check first
-            self._stop(too_large())
+            self._stop(_too_large())
         self._body.append(chunk)
 
     def on_message_complete(self) -> None:
@@ -144,5 +144,5 @@ def _head_too_large() -> Fault:
     return Fault("SerializationException", "request line and headers are too large", 431)
 
 
-def too_large() -> Fault:
+def _too_large() -> Fault:
     return Fault("RequestEntityTooLargeException", "Request is larger than 1 MB", 413)
